@@ -1,0 +1,211 @@
+/*
+ * Log sink shared by the supervisor, its workers and the tools.  Messages are
+ * escaped before they are written, so bytes that came from a device can never
+ * reach an operator's terminal as control sequences.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static FILE		*log_fp;
+static enum log_format	 log_fmt = LOG_FMT_TEXT;
+static int		 log_lvl = LOG_LVL_INFO;
+static char		 log_proc[32] = "naut";
+
+static const char *const log_lvlname[] = {
+	"error", "warn", "info", "debug"
+};
+
+void
+log_init(FILE *fp, enum log_format fmt, enum log_level lvl)
+{
+	log_fp = fp;
+	log_fmt = fmt;
+	log_lvl = lvl;
+}
+
+void
+log_procinit(const char *name)
+{
+	snprintf(log_proc, sizeof(log_proc), "%s", name);
+}
+
+void
+log_setlevel(enum log_level lvl)
+{
+	log_lvl = lvl;
+}
+
+int
+log_getlevel(void)
+{
+	return log_lvl;
+}
+
+size_t
+log_json_escape(char *dst, size_t dsz, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+	const unsigned char *p;
+
+	if (dsz == 0)
+		return 0;
+	for (p = (const unsigned char *)src; *p != '\0'; p++) {
+		char esc[7];
+		size_t el;
+
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			el = 2;
+		} else if (*p == '\n') {
+			memcpy(esc, "\\n", 2);
+			el = 2;
+		} else if (*p == '\t') {
+			memcpy(esc, "\\t", 2);
+			el = 2;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 0xf];
+			el = 6;
+		} else {
+			esc[0] = (char)*p;
+			el = 1;
+		}
+		if (n + el >= dsz)
+			break;
+		memcpy(dst + n, esc, el);
+		n += el;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+/* Text mode: keep printable bytes and UTF-8, show control bytes as \xNN. */
+static void
+log_text_escape(char *dst, size_t dsz, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)src; *p != '\0' && n + 5 < dsz; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			dst[n++] = '\\';
+			dst[n++] = 'x';
+			dst[n++] = hex[*p >> 4];
+			dst[n++] = hex[*p & 0xf];
+		} else
+			dst[n++] = (char)*p;
+	}
+	dst[n] = '\0';
+}
+
+void
+vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
+{
+	char msg[4096], esc[8192], ts[64];
+	struct timespec now;
+	struct tm tm;
+	int saved = errno;
+	FILE *fp = log_fp != NULL ? log_fp : stderr;
+
+	if ((int)lvl > log_lvl) {
+		errno = saved;
+		return;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err != 0) {
+		size_t l = strlen(msg);
+		snprintf(msg + l, sizeof(msg) - l, ": %s", strerror(err));
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (now.tv_nsec / 1000000) % 1000);
+	if (log_fmt == LOG_FMT_JSON) {
+		log_json_escape(esc, sizeof(esc), msg);
+		fprintf(fp, "{\"ts\":\"%s\",\"level\":\"%s\",\"proc\":\"%s\","
+		    "\"pid\":%ld,\"msg\":\"%s\"}\n", ts, log_lvlname[lvl],
+		    log_proc, (long)getpid(), esc);
+	} else {
+		log_text_escape(esc, sizeof(esc), msg);
+		fprintf(fp, "%s %s[%ld] %s: %s\n", ts, log_proc,
+		    (long)getpid(), log_lvlname[lvl], esc);
+	}
+	fflush(fp);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+
+	va_start(ap, fmt);
+	vlog(LOG_LVL_WARN, err, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LVL_WARN, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LVL_INFO, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LVL_DEBUG, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+
+	va_start(ap, fmt);
+	vlog(LOG_LVL_ERROR, err, fmt, ap);
+	va_end(ap);
+	exit(NAUT_EX_SOFTWARE);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LVL_ERROR, 0, fmt, ap);
+	va_end(ap);
+	exit(NAUT_EX_SOFTWARE);
+}

@@ -1,0 +1,48 @@
+/*
+ * Logging for every naut process: the OpenBSD log.c shape (log_warn adds
+ * strerror(errno), fatal exits) with a JSON-lines or text sink.
+ */
+#ifndef NAUT_LOG_H
+#define NAUT_LOG_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+enum log_level {
+	LOG_LVL_ERROR = 0,
+	LOG_LVL_WARN,
+	LOG_LVL_INFO,
+	LOG_LVL_DEBUG
+};
+
+enum log_format {
+	LOG_FMT_TEXT = 0,
+	LOG_FMT_JSON
+};
+
+/* Exit codes (sysexits.h values, documented in naut-supervisor(8)). */
+#define NAUT_EX_OK		0
+#define NAUT_EX_FAILED		1
+#define NAUT_EX_USAGE		64
+#define NAUT_EX_SOFTWARE	70
+#define NAUT_EX_OSERR		71
+#define NAUT_EX_TEMPFAIL	75
+#define NAUT_EX_CONFIG		78
+
+void	log_init(FILE *, enum log_format, enum log_level);
+void	log_procinit(const char *);
+void	log_setlevel(enum log_level);
+int	log_getlevel(void);
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	vlog(enum log_level, int, const char *, va_list)
+	    __attribute__((format(printf, 3, 0)));
+void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Escape a string into a JSON string body (no quotes); returns bytes written. */
+size_t	log_json_escape(char *, size_t, const char *);
+
+#endif

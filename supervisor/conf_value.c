@@ -1,0 +1,611 @@
+/*
+ * Typed values from YAML scalars, each reporting its own error at the node,
+ * and the error list itself (sorted by position when printed, so that the
+ * output of a broken file reads top to bottom).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf_int.h"
+#include "htab.h"
+#include "xmem.h"
+
+void
+conf_err(struct conf_ctx *ctx, struct conf_pos pos, const char *fmt, ...)
+{
+	struct conf_err *e;
+	va_list ap;
+	char buf[1024];
+
+	if (ctx->nerr >= CONF_MAX_ERRORS) {
+		ctx->toomany = 1;
+		return;
+	}
+	if (ctx->nerr == ctx->errcap) {
+		ctx->errcap = ctx->errcap ? ctx->errcap * 2 : 16;
+		ctx->errs = xreallocarray(ctx->errs, ctx->errcap,
+		    sizeof(*ctx->errs));
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/*
+	 * A value inherited by 100,000 devices is wrong once, where it is
+	 * written: report each (position, message) pair once.
+	 */
+	if (ctx->seen != NULL) {
+		char key[1100];
+		int kl = snprintf(key, sizeof(key), "%u:%u:%s", pos.line,
+		    pos.col, buf);
+
+		if (kl < 0 || (size_t)kl >= sizeof(key))
+			kl = (int)sizeof(key) - 1;
+		if (htab_get(ctx->seen, key, (size_t)kl) != NULL)
+			return;
+		htab_put(ctx->seen, arena_strndup(ctx->arena, key, (size_t)kl),
+		    (size_t)kl, ctx);
+	}
+	e = &ctx->errs[ctx->nerr];
+	e->pos = pos;
+	e->seq = (uint32_t)ctx->nerr;
+	e->msg = xstrdup(buf);
+	ctx->nerr++;
+}
+
+static int
+conf_err_cmp(const void *a, const void *b)
+{
+	const struct conf_err *x = a, *y = b;
+
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.col != y->pos.col)
+		return x->pos.col < y->pos.col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Values from a device can hold any byte; errors are printed escaped. */
+static void
+conf_err_print(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(fp, "\\x%02x", c);
+		else
+			fputc(c, fp);
+	}
+}
+
+void
+conf_err_flush(struct conf_ctx *ctx)
+{
+	size_t i;
+
+	qsort(ctx->errs, ctx->nerr, sizeof(*ctx->errs), conf_err_cmp);
+	for (i = 0; i < ctx->nerr; i++) {
+		struct conf_err *e = &ctx->errs[i];
+
+		if (ctx->errfp != NULL) {
+			if (e->pos.line > 0)
+				fprintf(ctx->errfp, "%s:%u:%u: ", ctx->file,
+				    e->pos.line, e->pos.col);
+			else
+				fprintf(ctx->errfp, "%s: ", ctx->file);
+			conf_err_print(ctx->errfp, e->msg);
+			fputc('\n', ctx->errfp);
+		}
+		free(e->msg);
+	}
+	if (ctx->toomany && ctx->errfp != NULL)
+		fprintf(ctx->errfp, "%s: too many errors (stopped after %d)\n",
+		    ctx->file, CONF_MAX_ERRORS);
+	free(ctx->errs);
+	ctx->errs = NULL;
+	ctx->nerr = ctx->errcap = 0;
+}
+
+const char *
+cv_typename(const struct ynode *n)
+{
+	if (n->type == YN_MAP)
+		return "mapping";
+	if (n->type == YN_SEQ)
+		return "list";
+	if (n->isnull)
+		return "empty value";
+	return "scalar";
+}
+
+static int
+cv_scalar(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    const char *expect)
+{
+	if (n->type != YN_SCALAR) {
+		conf_err(ctx, n->pos, "%s must be %s, not a %s", what, expect,
+		    cv_typename(n));
+		return -1;
+	}
+	if (n->isnull) {
+		conf_err(ctx, n->pos, "%s needs a value (%s)", what, expect);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cv_is_map(struct conf_ctx *ctx, const struct ynode *n, const char *what)
+{
+	if (n->type == YN_MAP)
+		return 0;
+	conf_err(ctx, n->pos, "%s must be a mapping, not a %s", what,
+	    cv_typename(n));
+	return -1;
+}
+
+int
+cv_is_seq(struct conf_ctx *ctx, const struct ynode *n, const char *what)
+{
+	if (n->type == YN_SEQ)
+		return 0;
+	conf_err(ctx, n->pos, "%s must be a list, not a %s", what,
+	    cv_typename(n));
+	return -1;
+}
+
+int
+cv_string(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    const char **out)
+{
+	if (cv_scalar(ctx, n, what, "a string") != 0)
+		return -1;
+	*out = n->s;
+	return 0;
+}
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (!isdigit((unsigned char)*s) || v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cv_uint(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+
+	if (cv_scalar(ctx, n, what, "an integer") != 0)
+		return -1;
+	if (parse_u64(n->s, &v) != 0) {
+		conf_err(ctx, n->pos, "%s must be an integer from %" PRIu64
+		    " to %" PRIu64 ", not \"%s\"", what, min, max, n->s);
+		return -1;
+	}
+	if (v < min || v > max) {
+		conf_err(ctx, n->pos, "%s must be from %" PRIu64 " to %" PRIu64
+		    ", not %" PRIu64, what, min, max, v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cv_bool(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    int *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes",
+	    "Yes", "YES", "on", "On", "ON", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", "no",
+	    "No", "NO", "off", "Off", "OFF", NULL };
+	int i;
+
+	if (cv_scalar(ctx, n, what, "true or false") != 0)
+		return -1;
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcmp(n->s, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+	for (i = 0; no[i] != NULL; i++)
+		if (strcmp(n->s, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	conf_err(ctx, n->pos, "%s must be true or false, not \"%s\"", what,
+	    n->s);
+	return -1;
+}
+
+/*
+ * "500ms", "30s", "5m", "1h", "1m30s"; a bare number means seconds.
+ * Fractions are not accepted: "1.5s" is written "1500ms".
+ */
+int
+conf_parse_duration(const char *s, uint64_t *ms)
+{
+	uint64_t total = 0;
+	int any = 0;
+
+	if (parse_u64(s, &total) == 0) {
+		if (total > UINT64_MAX / 1000)
+			return -1;
+		*ms = total * 1000;
+		return 0;
+	}
+	while (*s != '\0') {
+		uint64_t v = 0, mul;
+		int digits = 0;
+
+		while (isdigit((unsigned char)*s)) {
+			if (v > (UINT64_MAX - 9) / 10)
+				return -1;
+			v = v * 10 + (uint64_t)(*s++ - '0');
+			digits++;
+		}
+		if (digits == 0)
+			return -1;
+		if (strncmp(s, "ms", 2) == 0) {
+			mul = 1;
+			s += 2;
+		} else if (*s == 's') {
+			mul = 1000;
+			s++;
+		} else if (*s == 'm') {
+			mul = 60 * 1000;
+			s++;
+		} else if (*s == 'h') {
+			mul = 3600 * 1000;
+			s++;
+		} else if (*s == 'd') {
+			mul = 86400 * 1000;
+			s++;
+		} else
+			return -1;
+		if (v > (UINT64_MAX - total) / mul)
+			return -1;
+		total += v * mul;
+		any = 1;
+	}
+	if (!any)
+		return -1;
+	*ms = total;
+	return 0;
+}
+
+void
+conf_format_duration(uint64_t ms, char *buf, size_t sz)
+{
+	if (ms == 0)
+		snprintf(buf, sz, "0s");
+	else if (ms % (3600 * 1000) == 0)
+		snprintf(buf, sz, "%" PRIu64 "h", ms / (3600 * 1000));
+	else if (ms % (60 * 1000) == 0)
+		snprintf(buf, sz, "%" PRIu64 "m", ms / (60 * 1000));
+	else if (ms % 1000 == 0)
+		snprintf(buf, sz, "%" PRIu64 "s", ms / 1000);
+	else
+		snprintf(buf, sz, "%" PRIu64 "ms", ms);
+}
+
+int
+cv_duration(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    uint64_t min, uint64_t max, uint64_t *out)
+{
+	char lo[32], hi[32];
+	uint64_t v;
+
+	conf_format_duration(min, lo, sizeof(lo));
+	conf_format_duration(max, hi, sizeof(hi));
+	if (cv_scalar(ctx, n, what, "a duration") != 0)
+		return -1;
+	if (conf_parse_duration(n->s, &v) != 0) {
+		conf_err(ctx, n->pos, "%s must be a duration such as 500ms, "
+		    "30s, 5m or 1h, not \"%s\"", what, n->s);
+		return -1;
+	}
+	if (v < min || v > max) {
+		conf_err(ctx, n->pos, "%s must be from %s to %s, not %s", what,
+		    lo, hi, n->s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* "16MiB", "512KiB", "1GiB", "65536" (bytes); k/M/G are taken as KiB/... */
+int
+conf_parse_size(const char *s, uint64_t *bytes)
+{
+	uint64_t v = 0, mul = 1;
+	int digits = 0;
+
+	while (isdigit((unsigned char)*s)) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s++ - '0');
+		digits++;
+	}
+	if (digits == 0)
+		return -1;
+	if (*s == 'k' || *s == 'K')
+		mul = 1024;
+	else if (*s == 'M')
+		mul = 1024 * 1024;
+	else if (*s == 'G')
+		mul = 1024 * 1024 * 1024;
+	else if (*s != '\0' && strcmp(s, "B") != 0)
+		return -1;
+	if (mul != 1) {
+		s++;
+		if (*s != '\0' && strcmp(s, "iB") != 0 && strcmp(s, "B") != 0)
+			return -1;
+	}
+	if (v > UINT64_MAX / mul)
+		return -1;
+	*bytes = v * mul;
+	return 0;
+}
+
+int
+cv_size(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+
+	if (cv_scalar(ctx, n, what, "a size") != 0)
+		return -1;
+	if (conf_parse_size(n->s, &v) != 0) {
+		conf_err(ctx, n->pos, "%s must be a size such as 65536, 512KiB "
+		    "or 16MiB, not \"%s\"", what, n->s);
+		return -1;
+	}
+	if (v < min || v > max) {
+		conf_err(ctx, n->pos, "%s must be from %" PRIu64 " to %" PRIu64
+		    " bytes, not %s", what, min, max, n->s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cv_enum(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    const char *const *names, int count, int *out)
+{
+	char list[256];
+	size_t l = 0;
+	int i;
+
+	if (cv_scalar(ctx, n, what, "a word") != 0)
+		return -1;
+	for (i = 0; i < count; i++)
+		if (strcmp(n->s, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	list[0] = '\0';
+	for (i = 0; i < count && l < sizeof(list); i++)
+		l += (size_t)snprintf(list + l, sizeof(list) - l, "%s%s",
+		    i == 0 ? "" : (i == count - 1 ? " or " : ", "), names[i]);
+	conf_err(ctx, n->pos, "%s must be %s, not \"%s\"", what, list, n->s);
+	return -1;
+}
+
+/* A single string is accepted where a list of strings is expected. */
+int
+cv_strlist(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    const char ***out, size_t *np)
+{
+	const char **v;
+	size_t i;
+	int rc = 0;
+
+	if (n->type == YN_SCALAR && !n->isnull) {
+		v = arena_alloc(ctx->arena, 2 * sizeof(*v));
+		v[0] = n->s;
+		*out = v;
+		if (np != NULL)
+			*np = 1;
+		return 0;
+	}
+	if (n->type != YN_SEQ) {
+		conf_err(ctx, n->pos, "%s must be a list of strings, not a %s",
+		    what, cv_typename(n));
+		return -1;
+	}
+	v = arena_alloc(ctx->arena, (n->n + 1) * sizeof(*v));
+	for (i = 0; i < n->n; i++)
+		if (cv_string(ctx, n->items[i], what, &v[i]) != 0)
+			rc = -1;
+	*out = v;
+	if (np != NULL)
+		*np = n->n;
+	return rc;
+}
+
+int
+cv_tags(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    struct conf_tag **out)
+{
+	struct conf_tag *head = NULL, **tail = &head;
+	size_t i;
+	int rc = 0;
+
+	if (cv_is_map(ctx, n, what) != 0)
+		return -1;
+	for (i = 0; i < n->n; i++) {
+		const struct ynode *v = n->items[2 * i + 1];
+		struct conf_tag *t;
+
+		if (v->type != YN_SCALAR || v->isnull) {
+			conf_err(ctx, v->pos, "%s: the value of \"%s\" must be "
+			    "a string, not a %s", what, n->items[2 * i]->s,
+			    cv_typename(v));
+			rc = -1;
+			continue;
+		}
+		t = arena_alloc(ctx->arena, sizeof(*t));
+		t->key = n->items[2 * i]->s;
+		t->value = v->s;
+		*tail = t;
+		tail = &t->next;
+	}
+	*out = head;
+	return rc;
+}
+
+int
+cv_regex(struct conf_ctx *ctx, const struct ynode *n, const char *what,
+    const char *re, regex_t *out)
+{
+	char ebuf[256];
+	int e;
+
+	if ((e = regcomp(out, re, REG_EXTENDED | REG_NEWLINE)) != 0) {
+		regerror(e, out, ebuf, sizeof(ebuf));
+		conf_err(ctx, n->pos, "%s is not a valid extended regular "
+		    "expression: %s", what, ebuf);
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_check_readable(struct conf_ctx *ctx, const char *path,
+    struct conf_pos pos, const char *what)
+{
+	intptr_t r;
+
+	r = (intptr_t)htab_get(ctx->paths, path, strlen(path));
+	if (r == 0) {
+		r = access(path, R_OK) == 0 ? 1 : -(intptr_t)errno - 1;
+		htab_put(ctx->paths, path, strlen(path), (void *)r);
+		if (r < 0) {
+			conf_err(ctx, pos, "%s \"%s\" cannot be read: %s", what,
+			    path, strerror((int)(-r - 1)));
+			return -1;
+		}
+	}
+	return r > 0 ? 0 : -1;
+}
+
+#define SECRET_MAX	65536
+
+static int
+secret_read_file(const char *path, char **out, size_t *lenp)
+{
+	char *buf;
+	ssize_t n;
+	size_t len = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	buf = xmalloc(SECRET_MAX + 1);
+	while ((n = read(fd, buf + len, SECRET_MAX - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (n < 0) {
+		explicit_bzero(buf, SECRET_MAX + 1);
+		free(buf);
+		return -1;
+	}
+	if (len == SECRET_MAX) {
+		explicit_bzero(buf, SECRET_MAX + 1);
+		free(buf);
+		errno = EFBIG;
+		return -1;
+	}
+	/* One trailing newline is the file's, not the secret's. */
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	buf[len] = '\0';
+	*out = buf;
+	*lenp = len;
+	return 0;
+}
+
+/*
+ * Secrets are read once per distinct source, however many devices use it,
+ * and kept outside the arena so conf_free() can wipe them.
+ */
+const struct conf_secret *
+conf_secret_get(struct conf_ctx *ctx, struct conf *c, enum conf_secret_src src,
+    const char *ref, struct conf_pos pos, const char *what)
+{
+	struct conf_secret *s;
+	char key[PATH_MAX + 8];
+	size_t klen;
+	const char *v;
+
+	/*
+	 * An inline value is keyed by where it lives, never by its text:
+	 * the key copy stays in the arena unwiped.
+	 */
+	if (src == CONF_SECRET_INLINE)
+		klen = (size_t)snprintf(key, sizeof(key), "%d:%p", (int)src,
+		    (const void *)ref);
+	else
+		klen = (size_t)snprintf(key, sizeof(key), "%d:%s", (int)src,
+		    ref);
+	if (klen >= sizeof(key))
+		klen = sizeof(key) - 1;
+	if ((s = htab_get(ctx->secrets, key, klen)) != NULL)
+		return s->value != NULL ? s : NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->src = src;
+	s->ref = src == CONF_SECRET_INLINE ? "" : arena_strdup(ctx->arena, ref);
+	switch (src) {
+	case CONF_SECRET_INLINE:
+		s->value = xstrdup(ref);
+		s->len = strlen(ref);
+		break;
+	case CONF_SECRET_ENV:
+		if ((v = getenv(ref)) == NULL)
+			conf_err(ctx, pos, "%s: environment variable %s is not "
+			    "set", what, ref);
+		else if (*v == '\0')
+			conf_err(ctx, pos, "%s: environment variable %s is "
+			    "empty", what, ref);
+		else {
+			s->value = xstrdup(v);
+			s->len = strlen(v);
+		}
+		break;
+	case CONF_SECRET_FILE:
+		if (secret_read_file(ref, &s->value, &s->len) != 0)
+			conf_err(ctx, pos, "%s \"%s\" cannot be read: %s", what,
+			    ref, strerror(errno));
+		break;
+	default:
+		break;
+	}
+	c->secrets = xreallocarray(c->secrets, c->nsecrets + 1,
+	    sizeof(*c->secrets));
+	c->secrets[c->nsecrets++] = s;
+	htab_put(ctx->secrets, arena_strndup(ctx->arena, key, klen), klen, s);
+	return s->value != NULL ? s : NULL;
+}
