@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
-libcurl4-openssl-dev libyaml-dev libcmocka-dev mandoc jq procps"
+libcurl4-openssl-dev libyaml-dev libcmocka-dev mandoc jq procps time"
 
 missing=""
 for p in $PKGS; do

@@ -81,11 +81,32 @@ const char *conf_suggest(const char *, const char *const *);
 void	conf_unknown_key(struct conf_ctx *, const struct ynode *key,
 	    const char *where, const char *const *valid);
 
+/* conf_sup.c */
+int	conf_sup_parse(struct conf_ctx *, struct conf *, const struct ynode *);
+
+/* conf_devices.c */
+void	conf_props_check_sources(struct conf_ctx *, struct conf *,
+	    const struct conf_props *);
+int	conf_groups_parse(struct conf_ctx *, struct conf *, struct htab *,
+	    const struct ynode *);
+int	conf_group_cycle(struct conf_ctx *, struct conf_group *,
+	    struct conf_group **, int);
+int	conf_devices_parse(struct conf_ctx *, struct conf *, struct htab *,
+	    const struct ynode *);
+int	conf_devices_resolve(struct conf_ctx *, struct conf *);
+
 /* conf_jobs.c */
 int	conf_jobs_parse(struct conf_ctx *, struct conf *, const struct ynode *);
 int	conf_telemetry_parse(struct conf_ctx *, struct conf *,
 	    const struct ynode *);
 int	conf_jobs_check(struct conf_ctx *, struct conf *);
+int	conf_check_keys(struct conf_ctx *, const struct ynode *, const char *,
+	    const char *const *);
+int	conf_select_parse(struct conf_ctx *, struct conf *, struct conf_select *,
+	    const struct ynode *);
+int	conf_entry_name(struct conf_ctx *, const struct ynode *, struct htab *,
+	    const char *, const char **);
+const struct ynode *conf_map_get(const struct ynode *, const char *);
 
 /* conf_value.c: typed scalar helpers that report errors at the node. */
 int	cv_string(struct conf_ctx *, const struct ynode *, const char *what,

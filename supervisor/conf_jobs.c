@@ -1,5 +1,5 @@
 /*
- * jobs: and telemetry: entries, and the select: blocks both use.  The
+ * jobs: entries and the select: blocks jobs and telemetry both use.  The
  * loader validates them completely although workers run them later: an
  * error found at 3 a.m. in the middle of a batch is an error found too late.
  */
@@ -19,13 +19,6 @@ static const char *const req_keys[] = { "method", "path", "body", "headers",
     NULL };
 static const char *const rpc_keys[] = { "op", "source", "filter", "body",
     NULL };
-static const char *const tm_keys[] = { "name", "select", "interval",
-    "metric", "stale_after", "ssh", "rest", "netconf", NULL };
-static const char *const tm_ssh_keys[] = { "command", "regex", "value",
-    "labels", NULL };
-static const char *const tm_rest_keys[] = { "path", "pointer", "pointers",
-    NULL };
-static const char *const tm_nc_keys[] = { "filter", "path", NULL };
 static const char *const methods[] = { "GET", "POST", "PUT", "PATCH",
     "DELETE", "HEAD", NULL };
 
@@ -41,8 +34,8 @@ key_known(const char *k, const char *const *keys)
 }
 
 /* Unknown keys of map, reported against the key list of its kind. */
-static int
-check_keys(struct conf_ctx *ctx, const struct ynode *m, const char *where,
+int
+conf_check_keys(struct conf_ctx *ctx, const struct ynode *m, const char *where,
     const char *const *keys)
 {
 	size_t i;
@@ -56,8 +49,8 @@ check_keys(struct conf_ctx *ctx, const struct ynode *m, const char *where,
 	return rc;
 }
 
-static const struct ynode *
-get(const struct ynode *m, const char *key)
+const struct ynode *
+conf_map_get(const struct ynode *m, const char *key)
 {
 	size_t i;
 
@@ -67,8 +60,8 @@ get(const struct ynode *m, const char *key)
 	return NULL;
 }
 
-static int
-select_parse(struct conf_ctx *ctx, struct conf *c, struct conf_select *s,
+int
+conf_select_parse(struct conf_ctx *ctx, struct conf *c, struct conf_select *s,
     const struct ynode *v)
 {
 	const struct ynode *x;
@@ -85,8 +78,8 @@ select_parse(struct conf_ctx *ctx, struct conf *c, struct conf_select *s,
 		    "groups, tags, names, transports and platforms");
 		return -1;
 	}
-	rc |= check_keys(ctx, v, "select", select_keys);
-	if ((x = get(v, "groups")) != NULL &&
+	rc |= conf_check_keys(ctx, v, "select", select_keys);
+	if ((x = conf_map_get(v, "groups")) != NULL &&
 	    cv_strlist(ctx, x, "select.groups", &s->groups, NULL) == 0) {
 		for (i = 0; s->groups[i] != NULL; i++) {
 			int found = 0;
@@ -103,11 +96,11 @@ select_parse(struct conf_ctx *ctx, struct conf *c, struct conf_select *s,
 		}
 	} else if (x != NULL)
 		rc = -1;
-	if ((x = get(v, "tags")) != NULL)
+	if ((x = conf_map_get(v, "tags")) != NULL)
 		rc |= cv_tags(ctx, x, "select.tags", &s->tags);
-	if ((x = get(v, "names")) != NULL)
+	if ((x = conf_map_get(v, "names")) != NULL)
 		rc |= cv_strlist(ctx, x, "select.names", &s->names, NULL);
-	if ((x = get(v, "transports")) != NULL &&
+	if ((x = conf_map_get(v, "transports")) != NULL &&
 	    cv_strlist(ctx, x, "select.transports", &s->transports, NULL) == 0) {
 		for (i = 0; s->transports[i] != NULL; i++) {
 			int k, found = 0;
@@ -126,7 +119,7 @@ select_parse(struct conf_ctx *ctx, struct conf *c, struct conf_select *s,
 		}
 	} else if (x != NULL)
 		rc = -1;
-	if ((x = get(v, "platforms")) != NULL &&
+	if ((x = conf_map_get(v, "platforms")) != NULL &&
 	    cv_strlist(ctx, x, "select.platforms", &s->platforms, NULL) == 0) {
 		for (i = 0; s->platforms[i] != NULL; i++)
 			if (conf_platform_find(c, s->platforms[i]) == NULL) {
@@ -140,11 +133,11 @@ select_parse(struct conf_ctx *ctx, struct conf *c, struct conf_select *s,
 	return rc;
 }
 
-static int
-entry_name(struct conf_ctx *ctx, const struct ynode *m, struct htab *names,
+int
+conf_entry_name(struct conf_ctx *ctx, const struct ynode *m, struct htab *names,
     const char *kind, const char **out)
 {
-	const struct ynode *n = get(m, "name"), *prev;
+	const struct ynode *n = conf_map_get(m, "name"), *prev;
 
 	if (n == NULL) {
 		conf_err(ctx, m->pos, "a %s entry needs a name", kind);
@@ -180,18 +173,18 @@ request_parse(struct conf_ctx *ctx, struct conf_rest_req *r,
 		} else
 			r->path = v->s;
 	} else if (v->type == YN_MAP) {
-		rc |= check_keys(ctx, v, "a request", req_keys);
-		if ((x = get(v, "method")) != NULL)
+		rc |= conf_check_keys(ctx, v, "a request", req_keys);
+		if ((x = conf_map_get(v, "method")) != NULL)
 			rc |= cv_string(ctx, x, "method", &r->method);
-		if ((x = get(v, "path")) != NULL)
+		if ((x = conf_map_get(v, "path")) != NULL)
 			rc |= cv_string(ctx, x, "path", &r->path);
 		else {
 			conf_err(ctx, v->pos, "a request needs a path");
 			rc = -1;
 		}
-		if ((x = get(v, "body")) != NULL)
+		if ((x = conf_map_get(v, "body")) != NULL)
 			rc |= cv_string(ctx, x, "body", &r->body);
-		if ((x = get(v, "headers")) != NULL)
+		if ((x = conf_map_get(v, "headers")) != NULL)
 			rc |= cv_tags(ctx, x, "headers", &r->headers);
 	} else {
 		conf_err(ctx, v->pos, "a request must be \"METHOD /path\" or "
@@ -238,15 +231,15 @@ rpc_parse(struct conf_ctx *ctx, struct conf_nc_rpc *r, const struct ynode *v)
 	}
 	if (cv_is_map(ctx, v, "an rpc") != 0)
 		return -1;
-	rc |= check_keys(ctx, v, "an rpc", rpc_keys);
-	if ((x = get(v, "op")) == NULL) {
+	rc |= conf_check_keys(ctx, v, "an rpc", rpc_keys);
+	if ((x = conf_map_get(v, "op")) == NULL) {
 		conf_err(ctx, v->pos, "an rpc needs op: get-config, get or rpc");
 		return -1;
 	}
 	if (cv_enum(ctx, x, "op", conf_nc_op_names, CONF_NC_COUNT, &op) != 0)
 		return -1;
 	r->op = (uint8_t)op;
-	if ((x = get(v, "source")) != NULL) {
+	if ((x = conf_map_get(v, "source")) != NULL) {
 		static const char *const src[] = { "running", "candidate",
 		    "startup" };
 		int si;
@@ -261,9 +254,9 @@ rpc_parse(struct conf_ctx *ctx, struct conf_nc_rpc *r, const struct ynode *v)
 			rc = -1;
 	} else if (op == CONF_NC_GET_CONFIG)
 		r->source = "running";
-	if ((x = get(v, "filter")) != NULL)
+	if ((x = conf_map_get(v, "filter")) != NULL)
 		rc |= cv_string(ctx, x, "filter", &r->filter);
-	if ((x = get(v, "body")) != NULL) {
+	if ((x = conf_map_get(v, "body")) != NULL) {
 		if (op != CONF_NC_RPC) {
 			conf_err(ctx, x->pos, "body applies to op: rpc only");
 			rc = -1;
@@ -287,26 +280,26 @@ job_parse(struct conf_ctx *ctx, struct conf *c, struct conf_job *j,
 
 	j->pos = m->pos;
 	j->scrub = -1;
-	rc |= check_keys(ctx, m, "a job", job_keys);
-	rc |= entry_name(ctx, m, names, "job", &j->name);
-	rc |= select_parse(ctx, c, &j->select, get(m, "select"));
-	if ((x = get(m, "mode")) != NULL) {
+	rc |= conf_check_keys(ctx, m, "a job", job_keys);
+	rc |= conf_entry_name(ctx, m, names, "job", &j->name);
+	rc |= conf_select_parse(ctx, c, &j->select, conf_map_get(m, "select"));
+	if ((x = conf_map_get(m, "mode")) != NULL) {
 		if (cv_enum(ctx, x, "mode", conf_mode_names, CONF_MODE_COUNT,
 		    &e) == 0)
 			j->mode = (uint8_t)e;
 		else
 			rc = -1;
 	}
-	if ((x = get(m, "scrub")) != NULL) {
+	if ((x = conf_map_get(m, "scrub")) != NULL) {
 		if (cv_bool(ctx, x, "scrub", &e) == 0)
 			j->scrub = e;
 		else
 			rc = -1;
 	}
-	if ((x = get(m, "commands")) != NULL)
+	if ((x = conf_map_get(m, "commands")) != NULL)
 		rc |= cv_strlist(ctx, x, "commands", &j->commands,
 		    &j->ncommands);
-	if ((x = get(m, "requests")) != NULL) {
+	if ((x = conf_map_get(m, "requests")) != NULL) {
 		if (x->type == YN_SCALAR && !x->isnull) {
 			j->requests = arena_alloc(ctx->arena,
 			    sizeof(*j->requests));
@@ -322,7 +315,7 @@ job_parse(struct conf_ctx *ctx, struct conf *c, struct conf_job *j,
 		} else
 			rc = -1;
 	}
-	if ((x = get(m, "rpcs")) != NULL) {
+	if ((x = conf_map_get(m, "rpcs")) != NULL) {
 		if (cv_is_seq(ctx, x, "rpcs") == 0) {
 			j->rpcs = arena_alloc(ctx->arena,
 			    (x->n + 1) * sizeof(*j->rpcs));
@@ -360,255 +353,6 @@ conf_jobs_parse(struct conf_ctx *ctx, struct conf *c, const struct ynode *v)
 		}
 		rc |= job_parse(ctx, c, &c->jobs[c->njobs++], v->items[i],
 		    names);
-	}
-	htab_free(names);
-	return rc;
-}
-
-/* Prometheus metric names: [a-zA-Z_:][a-zA-Z0-9_:]* */
-static int
-metric_name_ok(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-	    *s == '_' || *s == ':'))
-		return 0;
-	for (s++; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '_' || *s == ':'))
-			return 0;
-	return 1;
-}
-
-static int
-label_name_ok(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-	    *s == '_') || strncmp(s, "__", 2) == 0)
-		return 0;
-	for (s++; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
-
-static int
-tm_ssh_parse(struct conf_ctx *ctx, struct conf_tm_ssh *s, const struct ynode *m)
-{
-	const struct ynode *x, *rx;
-	struct conf_tag *t;
-	uint64_t u;
-	int rc = 0;
-
-	if (cv_is_map(ctx, m, "telemetry ssh") != 0)
-		return -1;
-	rc |= check_keys(ctx, m, "telemetry ssh", tm_ssh_keys);
-	if ((x = get(m, "command")) != NULL)
-		rc |= cv_string(ctx, x, "ssh.command", &s->command);
-	else {
-		conf_err(ctx, m->pos, "telemetry ssh needs a command");
-		rc = -1;
-	}
-	if ((rx = get(m, "regex")) == NULL) {
-		conf_err(ctx, m->pos, "telemetry ssh needs a regex that "
-		    "captures the value");
-		return -1;
-	}
-	if (cv_string(ctx, rx, "ssh.regex", &s->regex) != 0) {
-		s->regex = NULL;
-		return -1;
-	}
-	if (cv_regex(ctx, rx, "ssh.regex", s->regex, &s->re) != 0) {
-		s->regex = NULL;
-		return -1;
-	}
-	s->value_group = 1;
-	if ((x = get(m, "value")) != NULL) {
-		if (cv_uint(ctx, x, "ssh.value", 0, 9, &u) == 0)
-			s->value_group = (uint32_t)u;
-		else
-			rc = -1;
-	}
-	if (s->value_group > s->re.re_nsub) {
-		conf_err(ctx, x != NULL ? x->pos : rx->pos, "ssh.value names "
-		    "group %u but the regex has %zu group(s)", s->value_group,
-		    s->re.re_nsub);
-		rc = -1;
-	}
-	if ((x = get(m, "labels")) != NULL &&
-	    cv_tags(ctx, x, "ssh.labels", &s->labels) == 0) {
-		size_t i = 0;
-
-		for (t = s->labels; t != NULL; t = t->next, i++) {
-			const struct ynode *lv = x->items[2 * i + 1];
-			uint64_t g;
-
-			if (!label_name_ok(t->key)) {
-				conf_err(ctx, x->items[2 * i]->pos, "\"%s\" is "
-				    "not a valid Prometheus label name",
-				    t->key);
-				rc = -1;
-			}
-			if (cv_uint(ctx, lv, "a label's group", 1, 9, &g) != 0)
-				rc = -1;
-			else if (g > s->re.re_nsub) {
-				conf_err(ctx, lv->pos, "label \"%s\" names "
-				    "group %llu but the regex has %zu "
-				    "group(s)", t->key, (unsigned long long)g,
-				    s->re.re_nsub);
-				rc = -1;
-			}
-		}
-	} else if (x != NULL)
-		rc = -1;
-	return rc;
-}
-
-static int
-tm_rest_parse(struct conf_ctx *ctx, struct conf_tm_rest *r,
-    const struct ynode *m)
-{
-	const struct ynode *x;
-	struct conf_tag *t;
-	int rc = 0;
-
-	if (cv_is_map(ctx, m, "telemetry rest") != 0)
-		return -1;
-	rc |= check_keys(ctx, m, "telemetry rest", tm_rest_keys);
-	if ((x = get(m, "path")) != NULL) {
-		rc |= cv_string(ctx, x, "rest.path", &r->path);
-		if (rc == 0 && r->path[0] != '/') {
-			conf_err(ctx, x->pos, "rest.path must start with '/'");
-			rc = -1;
-		}
-	} else {
-		conf_err(ctx, m->pos, "telemetry rest needs a path");
-		rc = -1;
-	}
-	if ((x = get(m, "pointer")) != NULL) {
-		if (get(m, "pointers") != NULL) {
-			conf_err(ctx, x->pos, "give pointer or pointers, not "
-			    "both");
-			return -1;
-		}
-		t = arena_alloc(ctx->arena, sizeof(*t));
-		t->key = "";
-		if (cv_string(ctx, x, "rest.pointer", &t->value) != 0)
-			return -1;
-		r->pointers = t;
-	} else if ((x = get(m, "pointers")) != NULL) {
-		if (cv_tags(ctx, x, "rest.pointers", &r->pointers) != 0)
-			return -1;
-	} else {
-		conf_err(ctx, m->pos, "telemetry rest needs a JSON pointer "
-		    "(pointer: /path/to/value)");
-		return -1;
-	}
-	for (t = r->pointers; t != NULL; t = t->next)
-		if (t->value[0] != '/' && t->value[0] != '\0') {
-			conf_err(ctx, x->pos, "JSON pointer \"%s\" must start "
-			    "with '/' (RFC 6901)", t->value);
-			rc = -1;
-		}
-	return rc;
-}
-
-static int
-tm_parse(struct conf_ctx *ctx, struct conf *c, struct conf_telemetry *t,
-    const struct ynode *m, struct htab *names)
-{
-	const struct ynode *x;
-	uint64_t u;
-	int rc = 0;
-
-	t->pos = m->pos;
-	rc |= check_keys(ctx, m, "a telemetry entry", tm_keys);
-	rc |= entry_name(ctx, m, names, "telemetry", &t->name);
-	rc |= select_parse(ctx, c, &t->select, get(m, "select"));
-	if ((x = get(m, "interval")) == NULL) {
-		conf_err(ctx, m->pos, "telemetry \"%s\" needs an interval",
-		    t->name ? t->name : "?");
-		rc = -1;
-	} else if (cv_duration(ctx, x, "interval", 10, 24ULL * 3600 * 1000,
-	    &u) == 0)
-		t->interval_ms = (uint32_t)u;
-	else
-		rc = -1;
-	t->stale_after_ms = t->interval_ms * 3;
-	if ((x = get(m, "stale_after")) != NULL) {
-		if (cv_duration(ctx, x, "stale_after", 10, 7ULL * 24 * 3600 *
-		    1000, &u) == 0)
-			t->stale_after_ms = (uint32_t)u;
-		else
-			rc = -1;
-	}
-	if ((x = get(m, "metric")) != NULL) {
-		if (cv_string(ctx, x, "metric", &t->metric) != 0)
-			rc = -1;
-		else if (!metric_name_ok(t->metric)) {
-			conf_err(ctx, x->pos, "\"%s\" is not a valid Prometheus "
-			    "metric name", t->metric);
-			rc = -1;
-		}
-	}
-	if ((x = get(m, "ssh")) != NULL) {
-		t->ssh = arena_alloc(ctx->arena, sizeof(*t->ssh));
-		rc |= tm_ssh_parse(ctx, t->ssh, x);
-	}
-	if ((x = get(m, "rest")) != NULL) {
-		t->rest = arena_alloc(ctx->arena, sizeof(*t->rest));
-		rc |= tm_rest_parse(ctx, t->rest, x);
-	}
-	if ((x = get(m, "netconf")) != NULL) {
-		const struct ynode *y;
-
-		t->netconf = arena_alloc(ctx->arena, sizeof(*t->netconf));
-		if (cv_is_map(ctx, x, "telemetry netconf") != 0)
-			rc = -1;
-		else {
-			rc |= check_keys(ctx, x, "telemetry netconf",
-			    tm_nc_keys);
-			if ((y = get(x, "filter")) != NULL)
-				rc |= cv_string(ctx, y, "netconf.filter",
-				    &t->netconf->filter);
-			if ((y = get(x, "path")) != NULL)
-				rc |= cv_string(ctx, y, "netconf.path",
-				    &t->netconf->path);
-			else {
-				conf_err(ctx, x->pos, "telemetry netconf needs "
-				    "a path to the value element");
-				rc = -1;
-			}
-		}
-	}
-	if (t->ssh == NULL && t->rest == NULL && t->netconf == NULL &&
-	    rc == 0) {
-		conf_err(ctx, m->pos, "telemetry \"%s\" says nothing to fetch: "
-		    "give ssh:, rest: or netconf:", t->name);
-		rc = -1;
-	}
-	return rc;
-}
-
-int
-conf_telemetry_parse(struct conf_ctx *ctx, struct conf *c,
-    const struct ynode *v)
-{
-	struct htab *names;
-	size_t i;
-	int rc = 0;
-
-	if (cv_is_seq(ctx, v, "telemetry") != 0)
-		return -1;
-	names = htab_new(v->n);
-	c->telemetry = xcalloc(v->n + 1, sizeof(*c->telemetry));
-	for (i = 0; i < v->n; i++) {
-		if (cv_is_map(ctx, v->items[i], "a telemetry entry") != 0) {
-			rc = -1;
-			continue;
-		}
-		rc |= tm_parse(ctx, c, &c->telemetry[c->ntelemetry++],
-		    v->items[i], names);
 	}
 	htab_free(names);
 	return rc;

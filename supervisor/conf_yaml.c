@@ -202,7 +202,8 @@ ymap_close(struct yparse *y, struct ynode *m, struct ynode **it, size_t n)
 	if (nmerge == 0 || rc != 0) {
 		htab_free(seen);
 		m->items = arena_alloc(y->a, (n ? n : 1) * sizeof(*m->items));
-		memcpy(m->items, it, n * sizeof(*it));
+		if (n > 0)
+			memcpy(m->items, it, n * sizeof(*it));
 		m->n = npairs;
 		return rc;
 	}
@@ -364,7 +365,8 @@ yclose(struct yparse *y)
 	else {
 		n->items = arena_alloc(y->a,
 		    (f->n ? f->n : 1) * sizeof(*n->items));
-		memcpy(n->items, f->items, f->n * sizeof(*f->items));
+		if (f->n > 0)
+			memcpy(n->items, f->items, f->n * sizeof(*f->items));
 		n->n = f->n;
 	}
 	n->open = 0;
