@@ -90,7 +90,7 @@ group_refs(struct conf_ctx *ctx, struct conf *c, struct htab *gt,
 
 		if (g->type != YN_SCALAR || g->isnull) {
 			conf_err(ctx, g->pos, "groups must list group names, "
-			    "not a %s", cv_typename(g));
+			    "not %s", cv_typename(g));
 			*rc = -1;
 			continue;
 		}
@@ -231,7 +231,7 @@ device_parse(struct conf_ctx *ctx, struct conf *c, struct htab *gt,
 		*rc = -1;
 	} else if (namenode->type != YN_SCALAR || namenode->isnull) {
 		conf_err(ctx, namenode->pos, "a device name must be a string, "
-		    "not a %s", cv_typename(namenode));
+		    "not %s", cv_typename(namenode));
 		*rc = -1;
 	} else if (!device_name_ok(namenode->s)) {
 		conf_err(ctx, namenode->pos, "device name \"%s\" cannot be "
@@ -273,7 +273,7 @@ conf_devices_parse(struct conf_ctx *ctx, struct conf *c, struct htab *gt,
 
 	if (m->type != YN_SEQ && m->type != YN_MAP) {
 		conf_err(ctx, m->pos, "devices must be a list of devices (or "
-		    "a mapping from name to device), not a %s",
+		    "a mapping from name to device), not %s",
 		    cv_typename(m));
 		return -1;
 	}
@@ -288,7 +288,7 @@ conf_devices_parse(struct conf_ctx *ctx, struct conf *c, struct htab *gt,
 			v = m->items[i];
 			if (v->type != YN_MAP) {
 				conf_err(ctx, v->pos, "a device must be a "
-				    "mapping with name: and host:, not a %s",
+				    "mapping with name: and host:, not %s",
 				    cv_typename(v));
 				rc = -1;
 				continue;
@@ -302,6 +302,13 @@ conf_devices_parse(struct conf_ctx *ctx, struct conf *c, struct htab *gt,
 		} else {
 			name = m->items[2 * i];
 			v = m->items[2 * i + 1];
+			if (v->type != YN_MAP && !v->isnull) {
+				conf_err(ctx, v->pos, "device \"%s\" must be a "
+				    "mapping of its properties, not %s",
+				    name->s, cv_typename(v));
+				rc = -1;
+				continue;
+			}
 			if (conf_map_get(v, "name") != NULL) {
 				conf_err(ctx, conf_map_get(v, "name")->pos, "name "
 				    "is given by the key \"%s\" already",
@@ -416,6 +423,23 @@ conf_devices_resolve(struct conf_ctx *ctx, struct conf *c)
 		}
 		d->password = device_secret(ctx, c, p, 0);
 		d->passphrase = device_secret(ctx, c, p, 1);
+		if (p->backoff_base_ms > p->backoff_max_ms) {
+			conf_err(ctx, p->pos[CONF_P_B_BASE].line ?
+			    p->pos[CONF_P_B_BASE] : d->pos, "backoff.base "
+			    "(%ums) is larger than backoff.max (%ums)",
+			    p->backoff_base_ms, p->backoff_max_ms);
+			rc = -1;
+		}
+		if ((p->set & CONF_PP_MASK) &&
+		    !((p->set | p->bad) & (1ULL << CONF_P_KEY_FILE))) {
+			enum conf_prop pp = (p->set & (1ULL <<
+			    CONF_P_PASSPHRASE_ENV)) ? CONF_P_PASSPHRASE_ENV :
+			    CONF_P_PASSPHRASE_FILE;
+
+			conf_err(ctx, p->pos[pp], "device \"%s\" has a key "
+			    "passphrase but no key_file", d->name);
+			rc = -1;
+		}
 		if (p->transport == CONF_TRANSPORT_REST)
 			continue;
 		if (!((p->set | p->bad) & (1ULL << CONF_P_USERNAME))) {
@@ -429,13 +453,6 @@ conf_devices_resolve(struct conf_ctx *ctx, struct conf *c)
 			conf_err(ctx, d->pos, "device \"%s\" has no "
 			    "credentials: set password_env, password_file or "
 			    "key_file", d->name);
-			rc = -1;
-		}
-		if (p->backoff_base_ms > p->backoff_max_ms) {
-			conf_err(ctx, p->pos[CONF_P_B_BASE].line ?
-			    p->pos[CONF_P_B_BASE] : d->pos, "backoff.base "
-			    "(%ums) is larger than backoff.max (%ums)",
-			    p->backoff_base_ms, p->backoff_max_ms);
 			rc = -1;
 		}
 	}

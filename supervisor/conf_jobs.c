@@ -78,6 +78,10 @@ conf_select_parse(struct conf_ctx *ctx, struct conf *c, struct conf_select *s,
 		    "groups, tags, names, transports and platforms");
 		return -1;
 	}
+	if (v->n == 0) {
+		s->all = 1;
+		return 0;
+	}
 	rc |= conf_check_keys(ctx, v, "select", select_keys);
 	if ((x = conf_map_get(v, "groups")) != NULL &&
 	    cv_strlist(ctx, x, "select.groups", &s->groups, NULL) == 0) {
@@ -188,7 +192,7 @@ request_parse(struct conf_ctx *ctx, struct conf_rest_req *r,
 			rc |= cv_tags(ctx, x, "headers", &r->headers);
 	} else {
 		conf_err(ctx, v->pos, "a request must be \"METHOD /path\" or "
-		    "a mapping with path:, not a %s", cv_typename(v));
+		    "a mapping with path:, not %s", cv_typename(v));
 		return -1;
 	}
 	if (rc != 0)
@@ -316,7 +320,11 @@ job_parse(struct conf_ctx *ctx, struct conf *c, struct conf_job *j,
 			rc = -1;
 	}
 	if ((x = conf_map_get(m, "rpcs")) != NULL) {
-		if (cv_is_seq(ctx, x, "rpcs") == 0) {
+		if (x->type == YN_MAP || (x->type == YN_SCALAR && !x->isnull)) {
+			j->rpcs = arena_alloc(ctx->arena, sizeof(*j->rpcs));
+			j->nrpcs = 1;
+			rc |= rpc_parse(ctx, j->rpcs, x);
+		} else if (cv_is_seq(ctx, x, "rpcs") == 0) {
 			j->rpcs = arena_alloc(ctx->arena,
 			    (x->n + 1) * sizeof(*j->rpcs));
 			j->nrpcs = x->n;

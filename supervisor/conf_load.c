@@ -31,7 +31,7 @@ conf_parse_tree(struct conf_ctx *ctx, struct conf *c, const struct ynode *root)
 	if (root->type != YN_MAP) {
 		conf_err(ctx, root->pos, "the top level must be a mapping with "
 		    "devices: (and optionally supervisor:, defaults:, "
-		    "platforms:, groups:, jobs:, telemetry:), not a %s",
+		    "platforms:, groups:, jobs:, telemetry:), not %s",
 		    cv_typename(root));
 		return -1;
 	}

@@ -359,8 +359,9 @@ conf_summary(const struct conf *c, FILE *fp)
 		for (d = 0, n = 0; d < c->ndevices; d++)
 			n += conf_select_match(&c->jobs[i].select,
 			    &c->devices[d]) != 0;
-		fprintf(fp, "%s %s (%zu devices, %s)", i ? "," : ":",
-		    c->jobs[i].name, n, conf_mode_names[c->jobs[i].mode]);
+		fprintf(fp, "%s %s (%zu device%s, %s)", i ? "," : ":",
+		    c->jobs[i].name, n, n == 1 ? "" : "s",
+		    conf_mode_names[c->jobs[i].mode]);
 	}
 	fputc('\n', fp);
 	fprintf(fp, "%-12s %zu", "telemetry:", c->ntelemetry);
@@ -370,8 +371,8 @@ conf_summary(const struct conf *c, FILE *fp)
 			    &c->devices[d]) != 0;
 		conf_format_duration(c->telemetry[i].interval_ms, dur,
 		    sizeof(dur));
-		fprintf(fp, "%s %s (%zu devices every %s)", i ? "," : ":",
-		    c->telemetry[i].name, n, dur);
+		fprintf(fp, "%s %s (%zu device%s every %s)", i ? "," : ":",
+		    c->telemetry[i].name, n, n == 1 ? "" : "s", dur);
 	}
 	fputc('\n', fp);
 }

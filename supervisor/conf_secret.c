@@ -62,11 +62,12 @@ secret_read_file(const char *path, char **out, size_t *lenp)
 		errno = EFBIG;
 		return -1;
 	}
-	/* One trailing newline is the file's, not the secret's. */
-	if (len > 0 && buf[len - 1] == '\n')
+	/* One trailing newline (or CRLF) is the file's, not the secret's. */
+	if (len > 0 && buf[len - 1] == '\n') {
 		len--;
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
+		if (len > 0 && buf[len - 1] == '\r')
+			len--;
+	}
 	buf[len] = '\0';
 	*out = buf;
 	*lenp = len;
@@ -124,6 +125,11 @@ conf_secret_get(struct conf_ctx *ctx, struct conf *c, enum conf_secret_src src,
 		if (secret_read_file(ref, &s->value, &s->len) != 0)
 			conf_err(ctx, pos, "%s \"%s\" cannot be read: %s", what,
 			    ref, strerror(errno));
+		else if (s->len == 0) {
+			conf_err(ctx, pos, "%s \"%s\" is empty", what, ref);
+			free(s->value);
+			s->value = NULL;
+		}
 		break;
 	default:
 		break;

@@ -146,6 +146,11 @@ sup_parse(struct conf_ctx *ctx, struct conf *c, const struct ynode *m)
 			if (cv_string(ctx, v, "output_dir",
 			    &c->sup.output_dir) != 0)
 				rc = -1;
+			else if (c->sup.output_dir[0] == '\0') {
+				conf_err(ctx, v->pos, "output_dir must not be "
+				    "empty");
+				rc = -1;
+			}
 		} else if (strcmp(k->s, "name") == 0) {
 			const char *s;
 

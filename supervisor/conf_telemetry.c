@@ -152,6 +152,11 @@ tm_rest_parse(struct conf_ctx *ctx, struct conf_tm_rest *r,
 	} else if ((x = conf_map_get(m, "pointers")) != NULL) {
 		if (cv_tags(ctx, x, "rest.pointers", &r->pointers) != 0)
 			return -1;
+		if (r->pointers == NULL) {
+			conf_err(ctx, x->pos, "rest.pointers names no value to "
+			    "extract");
+			return -1;
+		}
 	} else {
 		conf_err(ctx, m->pos, "telemetry rest needs a JSON pointer "
 		    "(pointer: /path/to/value)");
@@ -190,10 +195,14 @@ tm_parse(struct conf_ctx *ctx, struct conf *c, struct conf_telemetry *t,
 	t->stale_after_ms = t->interval_ms * 3;
 	if ((x = conf_map_get(m, "stale_after")) != NULL) {
 		if (cv_duration(ctx, x, "stale_after", 10, 7ULL * 24 * 3600 *
-		    1000, &u) == 0)
-			t->stale_after_ms = (uint32_t)u;
-		else
+		    1000, &u) != 0)
 			rc = -1;
+		else if (u < t->interval_ms) {
+			conf_err(ctx, x->pos, "stale_after must not be shorter "
+			    "than interval: values would vanish between polls");
+			rc = -1;
+		} else
+			t->stale_after_ms = (uint32_t)u;
 	}
 	if ((x = conf_map_get(m, "metric")) != NULL) {
 		if (cv_string(ctx, x, "metric", &t->metric) != 0)

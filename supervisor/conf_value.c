@@ -17,12 +17,12 @@ const char *
 cv_typename(const struct ynode *n)
 {
 	if (n->type == YN_MAP)
-		return "mapping";
+		return "a mapping";
 	if (n->type == YN_SEQ)
-		return "list";
+		return "a list";
 	if (n->isnull)
-		return "empty value";
-	return "scalar";
+		return "an empty value";
+	return "a scalar";
 }
 
 static int
@@ -30,7 +30,7 @@ cv_scalar(struct conf_ctx *ctx, const struct ynode *n, const char *what,
     const char *expect)
 {
 	if (n->type != YN_SCALAR) {
-		conf_err(ctx, n->pos, "%s must be %s, not a %s", what, expect,
+		conf_err(ctx, n->pos, "%s must be %s, not %s", what, expect,
 		    cv_typename(n));
 		return -1;
 	}
@@ -46,7 +46,7 @@ cv_is_map(struct conf_ctx *ctx, const struct ynode *n, const char *what)
 {
 	if (n->type == YN_MAP)
 		return 0;
-	conf_err(ctx, n->pos, "%s must be a mapping, not a %s", what,
+	conf_err(ctx, n->pos, "%s must be a mapping, not %s", what,
 	    cv_typename(n));
 	return -1;
 }
@@ -56,7 +56,7 @@ cv_is_seq(struct conf_ctx *ctx, const struct ynode *n, const char *what)
 {
 	if (n->type == YN_SEQ)
 		return 0;
-	conf_err(ctx, n->pos, "%s must be a list, not a %s", what,
+	conf_err(ctx, n->pos, "%s must be a list, not %s", what,
 	    cv_typename(n));
 	return -1;
 }
@@ -329,7 +329,7 @@ cv_strlist(struct conf_ctx *ctx, const struct ynode *n, const char *what,
 		return 0;
 	}
 	if (n->type != YN_SEQ) {
-		conf_err(ctx, n->pos, "%s must be a list of strings, not a %s",
+		conf_err(ctx, n->pos, "%s must be a list of strings, not %s",
 		    what, cv_typename(n));
 		return -1;
 	}
@@ -359,7 +359,7 @@ cv_tags(struct conf_ctx *ctx, const struct ynode *n, const char *what,
 
 		if (v->type != YN_SCALAR || v->isnull) {
 			conf_err(ctx, v->pos, "%s: the value of \"%s\" must be "
-			    "a string, not a %s", what, n->items[2 * i]->s,
+			    "a string, not %s", what, n->items[2 * i]->s,
 			    cv_typename(v));
 			rc = -1;
 			continue;

@@ -163,7 +163,7 @@ ymap_close(struct yparse *y, struct ynode *m, struct ynode **it, size_t n)
 
 		if (k->type != YN_SCALAR) {
 			conf_err(y->ctx, k->pos, "mapping keys must be plain "
-			    "scalars, not a %s", cv_typename(k));
+			    "scalars, not %s", cv_typename(k));
 			continue;
 		}
 		if (yis_merge_key(k)) {
