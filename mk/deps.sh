@@ -5,8 +5,12 @@
 # own private instances and never touch the system's.
 set -eu
 
+# Build: compiler, libraries.  Tests: the lab's real peers (OpenSSH server
+# and client, dropbear), ss(8) from iproute2, valgrind, jq for JSON.
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
-libcurl4-openssl-dev libyaml-dev libcmocka-dev mandoc jq procps time"
+libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev mandoc jq procps
+time openssh-server openssh-client dropbear-bin iproute2 valgrind passwd
+util-linux"
 
 missing=""
 for p in $PKGS; do
