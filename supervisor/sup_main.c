@@ -1,6 +1,6 @@
 /*
- * naut-supervisor: parse the fleet, then (in later stages) create the
- * segment, fork the workers and supervise them.  main() reads top to bottom.
+ * naut-supervisor: parse the fleet, then either check it (-t, -T) or run
+ * a batch job with forked workers.  main() reads top to bottom.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,24 +10,32 @@
 
 #include "conf.h"
 #include "log.h"
+#include "shard.h"
+#include "sup.h"
+
+#define USAGE	"usage: naut-supervisor [-dhqtTv] [--version] [--job NAME] " \
+		"[--shard K/N] -c fleet.yaml\n"
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: naut-supervisor [-tTh] [--version] "
-	    "-c fleet.yaml\n");
+	fputs(USAGE, stderr);
 	exit(NAUT_EX_USAGE);
 }
 
 static void
 help(void)
 {
-	printf("usage: naut-supervisor [-tTh] [--version] -c fleet.yaml\n"
-	    "  -c FILE    the fleet file (inventory, jobs, telemetry)\n"
-	    "  -t         check the fleet file, print a summary and exit\n"
-	    "  -T         check it and print the resolved inventory as YAML\n"
-	    "  -h         this help\n"
-	    "  --version  print the version\n"
+	fputs(USAGE, stdout);
+	printf("  -c FILE       the fleet file (inventory, jobs, telemetry)\n"
+	    "  -t            check the fleet file, print a summary and exit\n"
+	    "  -T            check it and print the resolved inventory\n"
+	    "  --job NAME    the job to run (needed when there are several)\n"
+	    "  --shard K/N   run only this host's share K of N hosts\n"
+	    "  -q            no progress display\n"
+	    "  -v            more log output (-d: debug)\n"
+	    "  -h, --help    this help\n"
+	    "  --version     print the version\n"
 	    "See naut-supervisor(8) and naut-fleet.yaml(5).\n");
 }
 
@@ -37,24 +45,51 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "job", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *file = NULL;
+	struct sup_opts o;
+	struct sup s;
 	struct conf *conf;
-	int ch, test = 0, dump = 0;
+	int ch, test = 0, dump = 0, level = LOG_LVL_INFO, fmt, ex;
 
+	memset(&o, 0, sizeof(o));
+	o.so_progress = -1;
 	log_init(stderr, LOG_FMT_TEXT, LOG_LVL_INFO);
 	log_procinit("supervisor");
-	while ((ch = getopt_long(argc, argv, "c:htT", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dhqtTv", longopts, NULL))
+	    != -1) {
 		switch (ch) {
 		case 'c':
-			file = optarg;
+			o.so_file = optarg;
+			break;
+		case 'd':
+			level = LOG_LVL_DEBUG;
+			break;
+		case 'q':
+			o.so_progress = 0;
 			break;
 		case 't':
 			test = 1;
 			break;
 		case 'T':
 			dump = 1;
+			break;
+		case 'v':
+			o.so_verbose++;
+			break;
+		case 'j':
+			o.so_job = optarg;
+			break;
+		case 'S':
+			if (shard_parse(optarg, &o.so_shard_k, &o.so_shard_n)
+			    != 0) {
+				fprintf(stderr, "naut-supervisor: --shard "
+				    "wants K/N with 0 <= K < N, not \"%s\"\n",
+				    optarg);
+				usage();
+			}
 			break;
 		case 'h':
 			help();
@@ -71,12 +106,12 @@ main(int argc, char *argv[])
 		    argv[optind]);
 		usage();
 	}
-	if (file == NULL) {
+	if (o.so_file == NULL) {
 		fprintf(stderr, "naut-supervisor: no fleet file; use -c "
 		    "fleet.yaml\n");
 		usage();
 	}
-	if ((conf = conf_load(file, stderr)) == NULL)
+	if ((conf = conf_load(o.so_file, stderr)) == NULL)
 		return NAUT_EX_CONFIG;
 	if (dump) {
 		conf_print(conf, stdout);
@@ -88,8 +123,23 @@ main(int argc, char *argv[])
 		conf_free(conf);
 		return NAUT_EX_OK;
 	}
-	log_warnx("running jobs needs the session engine, which this build "
-	    "does not have yet; use -t or -T");
+
+	/* JSON lines unless a person is watching, or the fleet says. */
+	fmt = conf->sup.log_format >= 0 ? (conf->sup.log_format ==
+	    CONF_LOGFMT_JSON ? LOG_FMT_JSON : LOG_FMT_TEXT) :
+	    (isatty(STDERR_FILENO) ? LOG_FMT_TEXT : LOG_FMT_JSON);
+	if (level != LOG_LVL_DEBUG)
+		level = conf->sup.log_level;
+	if (o.so_verbose > 0 && level < LOG_LVL_DEBUG)
+		level++;
+	log_init(stderr, fmt, level);
+	memset(&s, 0, sizeof(s));
+	s.s_opts = &o;
+	s.s_conf = conf;
+	s.s_tty = isatty(STDERR_FILENO);
+	if (o.so_progress == -1)
+		o.so_progress = 1;
+	ex = sup_run(&s);
 	conf_free(conf);
-	return NAUT_EX_SOFTWARE;
+	return ex;
 }

@@ -38,6 +38,8 @@ prompt_begin(struct prompt *p, const char *cmd)
 static int
 out_append(struct prompt *p, const char *s, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (p->len + n > p->limit)
 		return -1;
 	if (p->len + n > p->cap) {

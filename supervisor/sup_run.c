@@ -1,0 +1,350 @@
+/*
+ * A batch from start to exit code: choose the job and the devices, create
+ * the segment and the output directory, fork the workers, wait in the
+ * event loop for their records and exits, react to signals and the global
+ * deadline, then write what is left, the summary, and remove the segment.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "log.h"
+#include "shard.h"
+#include "shm.h"
+#include "sup.h"
+#include "xmem.h"
+
+/* Workers get this long past the deadline before they are killed. */
+#define SUP_DEADLINE_GRACE_MS	10000
+
+uint64_t
+sup_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t
+sup_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static const struct conf_job *
+sup_pick_job(struct sup *s)
+{
+	const struct conf *c = s->s_conf;
+	size_t i;
+
+	if (s->s_opts->so_job != NULL) {
+		for (i = 0; i < c->njobs; i++)
+			if (strcmp(c->jobs[i].name, s->s_opts->so_job) == 0)
+				return &c->jobs[i];
+		log_warnx("%s: no job named \"%s\"", c->file,
+		    s->s_opts->so_job);
+		return NULL;
+	}
+	if (c->njobs == 1)
+		return &c->jobs[0];
+	if (c->njobs == 0)
+		log_warnx("%s: no jobs: to run", c->file);
+	else
+		log_warnx("%s: %zu jobs; choose one with --job NAME", c->file,
+		    c->njobs);
+	return NULL;
+}
+
+static int
+sup_mkdirs(const char *path)
+{
+	char buf[4096], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0750) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/*
+ * Each session costs a socket in its worker.  Raise the soft limit to the
+ * hard one, and say plainly when the hard one is too low for the budget.
+ */
+static void
+sup_nofile(const struct conf *c)
+{
+	struct rlimit rl;
+	rlim_t need;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* Sessions are spread over workers, but one may get them all. */
+	need = (rlim_t)c->sup.max_concurrent + 64;
+	if (rl.rlim_cur < need)
+		log_warnx("open file limit %llu is below what max_concurrent "
+		    "%u may need (%llu); raise it (ulimit -n, LimitNOFILE=)",
+		    (unsigned long long)rl.rlim_cur, c->sup.max_concurrent,
+		    (unsigned long long)need);
+}
+
+static void
+sup_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct sup *s = arg;
+	struct timeval tv;
+	uint64_t ms = s->s_conf->sup.drain_timeout_ms;
+
+	(void)what;
+	if (sig == SIGCHLD) {
+		sup_reap(s);
+		return;
+	}
+	if (sig == SIGHUP) {
+		/* A batch runs the fleet it started with; reload is for
+		 * daemon mode (telemetry). */
+		log_info("SIGHUP: ignored during a batch");
+		return;
+	}
+	s->s_stopping++;
+	if (s->s_stopping == 1) {
+		log_info("signal %d: draining; in-flight sessions get %llu ms",
+		    (int)sig, (unsigned long long)ms);
+		sup_signal_workers(s, SIGTERM);
+		tv.tv_sec = (time_t)(ms / 1000);
+		tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+		evtimer_add(s->s_drain, &tv);
+	} else if (s->s_stopping == 2) {
+		log_info("signal %d again: cancelling in-flight sessions",
+		    (int)sig);
+		sup_signal_workers(s, SIGTERM);
+	} else
+		sup_signal_workers(s, SIGKILL);
+}
+
+/* Drain time is over (or the deadline's grace): cancel, then kill. */
+static void
+sup_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sup *s = arg;
+	struct timeval tv = { SUP_DEADLINE_GRACE_MS / 1000, 0 };
+
+	(void)fd;
+	(void)what;
+	if (s->s_stopping < 2) {
+		s->s_stopping = 2;
+		log_info("drain timeout: cancelling in-flight sessions");
+		sup_signal_workers(s, SIGTERM);
+		evtimer_add(s->s_drain, &tv);
+	} else {
+		log_warnx("workers did not stop; killing them");
+		sup_signal_workers(s, SIGKILL);
+	}
+}
+
+static void
+sup_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sup *s = arg;
+
+	(void)fd;
+	(void)what;
+	/* Workers cancel at the deadline themselves; this is the backstop. */
+	log_warnx("workers still running %d s past the deadline; killing "
+	    "them", SUP_DEADLINE_GRACE_MS / 1000);
+	sup_signal_workers(s, SIGKILL);
+}
+
+/* Devices no worker finished (a worker that gave up): say so, once each. */
+static void
+sup_unfinished(struct sup *s)
+{
+	const struct conf *c = s->s_conf;
+	struct wrk_rec r;
+	size_t i, k;
+
+	for (i = 0; i < c->ndevices; i++) {
+		if (!s->s_selected[i] || s->s_dev[i].sd_done)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.wr_dev = (uint32_t)i;
+		r.wr_code = -1;
+		r.wr_err = s->s_stopping ? NAUT_ERR_CANCELLED :
+		    NAUT_ERR_INTERNAL;
+		r.wr_time_ms = sup_wall_ms();
+		snprintf(r.wr_msg, sizeof(r.wr_msg), "%s", s->s_stopping ?
+		    "cancelled by shutdown" : "its worker failed repeatedly");
+		r.wr_type = WRK_REC_RESULT;
+		for (k = 0; k < s->s_job->ncommands; k++) {
+			r.wr_cmd = (uint32_t)k;
+			sup_results_handle(s, &r);
+		}
+		r.wr_type = WRK_REC_DEVICE;
+		sup_results_handle(s, &r);
+	}
+}
+
+int
+sup_run(struct sup *s)
+{
+	struct conf *c = s->s_conf;
+	const struct sup_opts *o = s->s_opts;
+	struct shm_params sp;
+	const char **names;
+	char errbuf[SHM_ERRBUF];
+	struct event **sigs = s->s_sigs, *deadline = NULL;
+	enum shm_rc rc;
+	unsigned w, nw;
+	size_t i;
+	int ex;
+
+	if ((s->s_job = sup_pick_job(s)) == NULL)
+		return NAUT_EX_USAGE;
+	s->s_selected = xcalloc(c->ndevices + 1, 1);
+	s->s_owner = xcalloc(c->ndevices + 1, sizeof(*s->s_owner));
+	for (i = 0; i < c->ndevices; i++) {
+		const struct conf_device *d = &c->devices[i];
+
+		if (!conf_select_match(&s->s_job->select, d))
+			continue;
+		if (o->so_shard_n > 0 && shard_pick(d->name, o->so_shard_n,
+		    SHARD_SEED_HOST) != o->so_shard_k)
+			continue;
+		s->s_selected[i] = 1;
+		s->s_nselected++;
+	}
+	nw = c->sup.workers;
+	if (nw > s->s_nselected)
+		nw = s->s_nselected > 0 ? (unsigned)s->s_nselected : 1;
+	for (i = 0; i < c->ndevices; i++)
+		s->s_owner[i] = (uint16_t)shard_pick(c->devices[i].name, nw,
+		    SHARD_SEED_WORKER);
+	s->s_nworkers = nw;
+	sup_nofile(c);
+
+	if (sup_mkdirs(c->sup.output_dir) == -1) {
+		log_warn("output_dir %s", c->sup.output_dir);
+		return NAUT_EX_OSERR;
+	}
+	names = xcalloc(c->ndevices + 1, sizeof(*names));
+	for (i = 0; i < c->ndevices; i++)
+		names[i] = c->devices[i].name;
+	memset(&sp, 0, sizeof(sp));
+	sp.name = c->sup.name;
+	sp.nworkers = nw;
+	sp.ndevices = (unsigned)c->ndevices;
+	sp.devnames = names;
+	sp.budget = c->sup.max_concurrent;
+	rc = shm_create(&sp, &s->s_shm, errbuf);
+	free(names);
+	if (rc == SHM_EBUSY) {
+		log_warnx("%s", errbuf);
+		return NAUT_EX_TEMPFAIL;
+	}
+	if (rc != SHM_OK) {
+		log_warnx("%s", errbuf);
+		return NAUT_EX_OSERR;
+	}
+	if (sup_results_open(s) == -1) {
+		shm_remove(s->s_shm);
+		return NAUT_EX_OSERR;
+	}
+
+	s->s_run_id = sup_wall_ms();
+	s->s_t0_ms = sup_now_ms();
+	if (c->sup.global_timeout_ms > 0)
+		s->s_deadline_ms = s->s_t0_ms + c->sup.global_timeout_ms;
+	s->s_heritage.wh_conf = c;
+	s->s_heritage.wh_job = s->s_job;
+	s->s_heritage.wh_selected = s->s_selected;
+	s->s_heritage.wh_owner = s->s_owner;
+	s->s_heritage.wh_shm = s->s_shm;
+	s->s_heritage.wh_deadline_ms = s->s_deadline_ms;
+	s->s_heritage.wh_outdir = c->sup.output_dir;
+	s->s_heritage.wh_log_level = log_getlevel();
+	s->s_workers = xcalloc(nw, sizeof(*s->s_workers));
+	for (w = 0; w < nw; w++)
+		s->s_workers[w].sw_fd = -1;
+
+	if ((s->s_base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	sigs[0] = evsignal_new(s->s_base, SIGCHLD, sup_signal_cb, s);
+	sigs[1] = evsignal_new(s->s_base, SIGTERM, sup_signal_cb, s);
+	sigs[2] = evsignal_new(s->s_base, SIGINT, sup_signal_cb, s);
+	sigs[3] = evsignal_new(s->s_base, SIGHUP, sup_signal_cb, s);
+	for (i = 0; i < SUP_NSIGS; i++)
+		evsignal_add(sigs[i], NULL);
+	s->s_drain = evtimer_new(s->s_base, sup_drain_cb, s);
+	if (s->s_deadline_ms != 0) {
+		struct timeval tv = { (time_t)((c->sup.global_timeout_ms +
+		    SUP_DEADLINE_GRACE_MS) / 1000), 0 };
+
+		deadline = evtimer_new(s->s_base, sup_deadline_cb, s);
+		evtimer_add(deadline, &tv);
+	}
+	log_info("job %s: %zu device(s), %u worker(s), max_concurrent %u, "
+	    "segment %s", s->s_job->name, s->s_nselected, nw,
+	    c->sup.max_concurrent, c->sup.name);
+	for (w = 0; w < nw; w++)
+		if (sup_spawn(s, w) != 0)
+			s->s_workers[w].sw_done = 1;
+	sup_progress_start(s);
+	if (s->s_alive > 0)
+		event_base_dispatch(s->s_base);
+
+	sup_unfinished(s);
+	sup_progress_draw(s, 1);
+	sup_summary(s, stdout);
+	fflush(stdout);
+	sup_results_close(s);
+	ex = s->s_nok == s->s_nselected ? NAUT_EX_OK : NAUT_EX_FAILED;
+
+	for (i = 0; i < SUP_NSIGS; i++)
+		event_free(sigs[i]);
+	if (deadline != NULL)
+		event_free(deadline);
+	if (s->s_progress != NULL)
+		event_free(s->s_progress);
+	event_free(s->s_drain);
+	for (w = 0; w < nw; w++)
+		if (s->s_workers[w].sw_ev != NULL) {
+			free(event_get_callback_arg(s->s_workers[w].sw_ev));
+			event_free(s->s_workers[w].sw_ev);
+		}
+	event_base_free(s->s_base);
+	if (shm_remove(s->s_shm) == -1)
+		log_warn("removing the segment");
+	free(s->s_workers);
+	free(s->s_selected);
+	free(s->s_owner);
+	free(s->s_written);
+	free(s->s_dev);
+	return ex;
+}

@@ -1,0 +1,56 @@
+/*
+ * wrk: a worker process.  The supervisor forks it after parsing the fleet
+ * and creating the segment; everything it inherits is in one struct
+ * (Varnish heritage.h), and it talks back only through its socketpair and
+ * the segment.
+ */
+#ifndef NAUT_WRK_H
+#define NAUT_WRK_H
+
+#include <stdint.h>
+
+struct conf;
+struct conf_job;
+struct shm;
+
+struct wrk_heritage {
+	unsigned		 wh_index;	/* slot in the segment */
+	const struct conf	*wh_conf;
+	const struct conf_job	*wh_job;
+	const uint8_t		*wh_selected;	/* per device: in this batch */
+	const uint16_t		*wh_owner;	/* per device: worker index */
+	struct shm		*wh_shm;
+	int			 wh_fd;		/* SOCK_SEQPACKET to the supervisor */
+	uint64_t		 wh_deadline_ms;	/* CLOCK_MONOTONIC; 0: none */
+	const char		*wh_outdir;
+	int			 wh_log_format;	/* enum log_format */
+	int			 wh_log_level;
+};
+
+/* Records a worker sends; the supervisor is the only writer of results. */
+#define WRK_REC_RESULT	1	/* one device x command */
+#define WRK_REC_DEVICE	2	/* a device finished (wr_cmd unused) */
+#define WRK_REC_LOG	3	/* a log line (wr_msg) */
+
+#define WRK_MSG_MAX	384
+
+struct wrk_rec {
+	uint32_t	wr_type;
+	uint32_t	wr_dev;
+	uint32_t	wr_cmd;
+	uint32_t	wr_err;		/* enum naut_err */
+	uint32_t	wr_attempts;
+	int32_t		wr_code;	/* exit status, HTTP status; -1 none */
+	uint64_t	wr_time_ms;	/* CLOCK_REALTIME at the end */
+	uint64_t	wr_dur_ms;
+	uint64_t	wr_bytes;
+	char		wr_msg[WRK_MSG_MAX];	/* error text or log line */
+};
+
+/* Never returns: the worker exits 0 when its shard is done. */
+void	wrk_main(const struct wrk_heritage *) __attribute__((noreturn));
+
+/* Exit status meaning "do not restart me" (nginx's 2). */
+#define WRK_EXIT_FATAL	2
+
+#endif

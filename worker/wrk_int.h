@@ -1,0 +1,86 @@
+/*
+ * Private to worker/: the worker's process state and the interfaces between
+ * its layers (run: one device's attempts; ssh: one attempt's session).
+ */
+#ifndef NAUT_WRK_INT_H
+#define NAUT_WRK_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "conf.h"
+#include "naut_enums.h"
+#include "wrk.h"
+
+struct event_base;
+struct evdns_base;
+struct htab;
+struct kh;
+struct kh_entry;
+struct wrk_run;
+
+#define WRK_MAGIC	0x6e77726bU	/* "nwrk" */
+
+struct wrk {
+	uint32_t		 w_magic;
+	const struct wrk_heritage *w_h;
+	struct event_base	*w_base;
+	struct evdns_base	*w_dns;
+	struct naut_ctr		*w_ctr;
+	struct htab		*w_kh;		/* known_hosts path -> entry */
+	struct kh_entry		*w_khlist;	/* the same entries, to free */
+	uint64_t		 w_rng;
+	unsigned		 w_active;	/* runs holding a token */
+	unsigned		 w_queued;	/* runs waiting for a token */
+	int			 w_draining;	/* SIGTERM: start nothing new */
+	int			 w_deadline_hit;
+	TAILQ_HEAD(, wrk_run)	 w_queue;	/* runs waiting for a token */
+	TAILQ_HEAD(, wrk_run)	 w_runs;	/* every run not finished */
+	size_t			 w_nruns;
+	struct event		*w_wake;	/* budget wake fd */
+	struct event		*w_wake_tmo;	/* fallback for lost wakes */
+	int			 w_waiting;
+};
+
+uint64_t	wrk_now_ms(void);		/* CLOCK_MONOTONIC */
+uint64_t	wrk_wall_ms(void);		/* CLOCK_REALTIME */
+struct kh	*wrk_knownhosts(struct wrk *, const char *path);
+void		 wrk_send(struct wrk *, const struct wrk_rec *);
+
+/* wrk_main.c */
+void		 wrk_wait_budget(struct wrk *, int on);
+void		 wrk_idle(struct wrk *);	/* nothing left: exit the loop */
+
+/* wrk_run.c: one device's attempts, retries and records. */
+struct wrk_run	*wrk_run_new(struct wrk *, const struct conf_device *);
+void		 wrk_run_enqueue(struct wrk_run *);
+void		 wrk_run_pump(struct wrk *);
+void		 wrk_run_start_all(struct wrk *);
+void		 wrk_run_drain(struct wrk *);
+void		 wrk_run_cancel_all(struct wrk *, enum naut_err, const char *);
+
+/* wrk_ssh.c: one SSH attempt, from connect to close. */
+struct ssh_attempt;
+
+struct ssh_cb {
+	/* Output of command i is complete (exec: EOF; shell: prompt). */
+	void	(*sc_output)(void *, size_t cmd, const char *, size_t, int code);
+	/* The attempt is over; err NAUT_ERR_OK when every command ran. */
+	void	(*sc_done)(void *, enum naut_err, const char *msg);
+};
+
+struct ssh_attempt *ssh_start(struct wrk *, const struct conf_device *,
+		    const struct conf_job *, size_t first_cmd,
+		    const struct ssh_cb *, void *arg);
+/* Abort now; sc_done is called with why before this returns. */
+void		 ssh_cancel(struct ssh_attempt *, enum naut_err why,
+		    const char *msg);
+
+/* wrk_out.c: saved outputs. */
+int		 wrk_out_write(const char *outdir, const char *device,
+		    const char *command, const char *data, size_t len,
+		    char *err, size_t errlen);
+void		 wrk_out_filename(const char *command, char *, size_t);
+
+#endif

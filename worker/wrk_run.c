@@ -1,0 +1,434 @@
+/*
+ * One device's run through a batch: breaker check, budget token, attempts
+ * with exponential backoff and full jitter, results per command, and the
+ * device record in the segment.  Transports only differ in how an attempt
+ * talks to the device (wrk_ssh.c); everything here is shared.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include <event2/event.h>
+
+#include "backoff.h"
+#include "breaker.h"
+#include "ctr.h"
+#include "log.h"
+#include "scrub.h"
+#include "shm.h"
+#include "wrk_int.h"
+#include "xmem.h"
+
+#define RUN_MAGIC	0x72756e21U	/* "run!" */
+
+struct wrk_run {
+	uint32_t		 magic;
+	struct wrk		*w;
+	const struct conf_device *dev;
+	unsigned		 idx;
+	size_t			 next_cmd;	/* first command not saved yet */
+	unsigned		 attempts;
+	int			 probe;		/* this attempt is the probe */
+	int			 has_token;
+	struct ssh_attempt	*att;
+	struct event		*retry;
+	uint64_t		 t_attempt;
+	TAILQ_ENTRY(wrk_run)	 q;		/* waiting for a token */
+	TAILQ_ENTRY(wrk_run)	 all;
+	int			 queued;
+};
+
+static void	run_attempt(struct wrk_run *);
+
+static struct wrk_run *
+run_check(void *p)
+{
+	struct wrk_run *r = p;
+
+	if (r == NULL || r->magic != RUN_MAGIC)
+		fatalx("%s: bad run pointer", __func__);
+	return r;
+}
+
+static void
+run_params(const struct conf_device *d, struct breaker_params *bp)
+{
+	bp->failure_threshold = d->p.br_fails;
+	bp->success_threshold = d->p.br_success;
+	bp->open_for_ms = d->p.br_open_for_ms;
+}
+
+static void
+run_record(struct wrk_run *r, uint32_t type, size_t cmd, enum naut_err err,
+    int code, uint64_t bytes, const char *msg)
+{
+	struct wrk_rec rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.wr_type = type;
+	rec.wr_dev = r->idx;
+	rec.wr_cmd = (uint32_t)cmd;
+	rec.wr_err = err;
+	rec.wr_attempts = r->attempts;
+	rec.wr_code = code;
+	rec.wr_time_ms = wrk_wall_ms();
+	rec.wr_dur_ms = r->t_attempt ? wrk_now_ms() - r->t_attempt : 0;
+	rec.wr_bytes = bytes;
+	if (msg != NULL)
+		snprintf(rec.wr_msg, sizeof(rec.wr_msg), "%s", msg);
+	wrk_send(r->w, &rec);
+}
+
+/* Update this device's record in the segment; only its owner writes it. */
+static void
+run_shm(struct wrk_run *r, int run, int result, enum naut_err err,
+    uint64_t dur, int attempt_started)
+{
+	struct shm *seg = r->w->w_h->wh_shm;
+	struct shm_dev d;
+
+	shm_dev_read(seg, r->idx, &d);
+	if (run >= 0)
+		d.run = (uint32_t)run;
+	if (attempt_started)
+		d.attempts = r->attempts;
+	if (result >= 0) {
+		d.last_result = (uint32_t)result;
+		d.last_err = err;
+		d.last_dur_ms = (uint32_t)dur;
+		if (result == NAUT_RESULT_OK)
+			d.last_ok_ms = wrk_wall_ms();
+	}
+	d.owner = r->w->w_h->wh_index;
+	shm_dev_write(seg, r->idx, &d);
+}
+
+static void
+run_free(struct wrk_run *r)
+{
+	if (r->queued) {
+		TAILQ_REMOVE(&r->w->w_queue, r, q);
+		r->w->w_queued--;
+	}
+	TAILQ_REMOVE(&r->w->w_runs, r, all);
+	r->w->w_nruns--;
+	event_free(r->retry);
+	r->magic = 0;
+	free(r);
+}
+
+/* The device is finished: records for what never ran, the final state. */
+static void
+run_end(struct wrk_run *r, enum naut_err err, const char *msg)
+{
+	const struct conf_job *j = r->w->w_h->wh_job;
+	size_t i;
+
+	/* Each command gets exactly one record: those never saved, now. */
+	struct wrk *w = r->w;
+
+	for (i = r->next_cmd; i < j->ncommands; i++)
+		run_record(r, WRK_REC_RESULT, i, err, -1, 0, msg);
+	/*
+	 * Records first, then the segment: if we die in between, the
+	 * replacement redoes the device and the supervisor drops the
+	 * duplicates; the other order could lose the device's records.
+	 */
+	run_record(r, WRK_REC_DEVICE, 0, err, -1, 0, msg);
+	run_shm(r, err == NAUT_ERR_OK ? NAUT_RUN_DONE : NAUT_RUN_FAILED,
+	    err == NAUT_ERR_OK ? NAUT_RESULT_OK : (err == NAUT_ERR_CANCELLED ?
+	    NAUT_RESULT_CANCELLED : NAUT_RESULT_FAILED), err,
+	    r->t_attempt ? wrk_now_ms() - r->t_attempt : 0, 0);
+	run_free(r);
+	wrk_run_pump(w);
+}
+
+static int
+retryable(enum naut_err e)
+{
+	return e == NAUT_ERR_TIMEOUT || e == NAUT_ERR_REFUSED ||
+	    e == NAUT_ERR_RESET;
+}
+
+/*
+ * Whether a command's output is scrubbed: the job says, else only
+ * configuration dumps are (that is where the secrets are).
+ */
+static int
+scrub_wanted(const struct conf_job *j, const char *cmd)
+{
+	if (j->scrub >= 0)
+		return j->scrub;
+	return strstr(cmd, "config") != NULL;
+}
+
+static void
+run_output(void *arg, size_t cmd, const char *out, size_t len, int code)
+{
+	struct wrk_run *r = run_check(arg);
+	const struct conf_job *j = r->w->w_h->wh_job;
+	const struct conf_platform *pl = r->dev->platform;
+	char err[256], *clean = NULL;
+	size_t clen = len;
+	const char *data = out;
+
+	if (pl != NULL && pl->nscrub > 0 && scrub_wanted(j, j->commands[cmd])) {
+		scrub_text(pl->scrub_re, pl->nscrub, out, len, &clean, &clen);
+		data = clean;
+	}
+	ctr_observe(&r->w->w_ctr->output_bytes, len);
+	if (wrk_out_write(r->w->w_h->wh_outdir, r->dev->name,
+	    j->commands[cmd], data, clen, err, sizeof(err)) != 0) {
+		log_warnx("device %s: %s", r->dev->name, err);
+		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_INTERNAL, code, len,
+		    err);
+	} else
+		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_OK, code, len,
+		    NULL);
+	free(clean);
+	if (cmd + 1 > r->next_cmd)
+		r->next_cmd = cmd + 1;
+}
+
+static void
+run_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct wrk_run *r = run_check(arg);
+
+	(void)fd;
+	(void)what;
+	wrk_run_enqueue(r);
+}
+
+static void
+run_release(struct wrk_run *r)
+{
+	if (r->has_token) {
+		shm_budget_release(r->w->w_h->wh_shm, r->w->w_h->wh_index);
+		r->has_token = 0;
+		r->w->w_active--;
+	}
+}
+
+static void
+run_done(void *arg, enum naut_err err, const char *msg)
+{
+	struct wrk_run *r = run_check(arg);
+	struct wrk *w = r->w;
+	const struct conf_props *p = &r->dev->p;
+	struct breaker_params bp;
+	struct shm_dev d;
+	uint64_t now = wrk_now_ms(), dur = now - r->t_attempt;
+
+	r->att = NULL;
+	run_release(r);
+	ctr_observe(&w->w_ctr->session_duration_ms, dur);
+	CTR_ADD(w->w_ctr, duration_ms, dur);
+	if (err == NAUT_ERR_OK)
+		CTR_INC(w->w_ctr, successes);
+	else {
+		CTR_INC(w->w_ctr, failures);
+		ctr_error(w->w_ctr, err);
+		if (err == NAUT_ERR_TIMEOUT || err == NAUT_ERR_DEADLINE)
+			CTR_INC(w->w_ctr, timeouts);
+	}
+
+	/* The breaker learns from attempts that reached the device. */
+	run_params(r->dev, &bp);
+	shm_dev_read(w->w_h->wh_shm, r->idx, &d);
+	if (err == NAUT_ERR_OK) {
+		if (breaker_success(&d.brk, &bp, now))
+			log_info("device %s: breaker closed", r->dev->name);
+	} else if (err == NAUT_ERR_CANCELLED || err == NAUT_ERR_DEADLINE) {
+		if (r->probe)
+			breaker_abandon(&d.brk);
+	} else if (breaker_failure(&d.brk, &bp, now)) {
+		CTR_INC(w->w_ctr, breaker_trips);
+		log_info("device %s: breaker opened after %u failures",
+		    r->dev->name, d.brk.failures);
+	}
+	r->probe = 0;
+	shm_dev_write(w->w_h->wh_shm, r->idx, &d);
+
+	if (err == NAUT_ERR_OK) {
+		run_end(r, err, NULL);
+		return;
+	}
+	run_shm(r, -1, NAUT_RESULT_FAILED, err, dur, 0);
+	if (retryable(err) && r->attempts <= p->retries && !w->w_draining &&
+	    !w->w_deadline_hit && d.brk.state == NAUT_BRK_CLOSED) {
+		uint64_t ms = backoff_delay(p->backoff_base_ms,
+		    p->backoff_max_ms, r->attempts - 1, backoff_rand(&w->w_rng));
+		struct timeval tv = { (time_t)(ms / 1000),
+		    (suseconds_t)(ms % 1000) * 1000 };
+
+		log_debug("device %s: %s; retry %u in %llu ms", r->dev->name,
+		    msg, r->attempts, (unsigned long long)ms);
+		run_shm(r, NAUT_RUN_BACKOFF, -1, err, 0, 0);
+		evtimer_add(r->retry, &tv);
+		return;
+	}
+	log_info("device %s: %s: %s (after %u attempt%s)", r->dev->name,
+	    naut_err_name(err), msg, r->attempts, r->attempts == 1 ? "" : "s");
+	run_end(r, err, msg);
+}
+
+static const struct ssh_cb run_ssh_cb = { run_output, run_done };
+
+/* With a token in hand: pass the breaker, then start an attempt. */
+static void
+run_attempt(struct wrk_run *r)
+{
+	struct wrk *w = r->w;
+	struct breaker_params bp;
+	struct shm_dev d;
+	uint64_t now = wrk_now_ms();
+
+	run_params(r->dev, &bp);
+	shm_dev_read(w->w_h->wh_shm, r->idx, &d);
+	switch (breaker_allow(&d.brk, &bp, now)) {
+	case BREAKER_REJECT:
+		run_release(r);
+		CTR_INC(w->w_ctr, breaker_rejections);
+		ctr_error(w->w_ctr, NAUT_ERR_BREAKER_OPEN);
+		run_end(r, NAUT_ERR_BREAKER_OPEN, "circuit breaker is open");
+		return;
+	case BREAKER_PROBE:
+		r->probe = 1;
+		break;
+	default:
+		break;
+	}
+	shm_dev_write(w->w_h->wh_shm, r->idx, &d);
+	r->attempts++;
+	r->t_attempt = now;
+	CTR_INC(w->w_ctr, attempts);
+	if (r->attempts > 1)
+		CTR_INC(w->w_ctr, retries);
+	run_shm(r, NAUT_RUN_RUNNING, -1, NAUT_ERR_OK, 0, 1);
+	r->att = ssh_start(w, r->dev, w->w_h->wh_job, r->next_cmd,
+	    &run_ssh_cb, r);
+}
+
+void
+wrk_run_enqueue(struct wrk_run *r)
+{
+	if (r->w->w_deadline_hit) {
+		run_end(r, NAUT_ERR_DEADLINE, "batch deadline passed");
+		return;
+	}
+	if (r->w->w_draining) {
+		run_end(r, NAUT_ERR_CANCELLED, "cancelled by shutdown");
+		return;
+	}
+	TAILQ_INSERT_TAIL(&r->w->w_queue, r, q);
+	r->queued = 1;
+	r->w->w_queued++;
+	wrk_run_pump(r->w);
+}
+
+struct wrk_run *
+wrk_run_new(struct wrk *w, const struct conf_device *d)
+{
+	struct wrk_run *r = xcalloc(1, sizeof(*r));
+
+	r->magic = RUN_MAGIC;
+	r->w = w;
+	r->dev = d;
+	r->idx = d->index;
+	r->retry = evtimer_new(w->w_base, run_retry_cb, r);
+	TAILQ_INSERT_TAIL(&w->w_runs, r, all);
+	w->w_nruns++;
+	return r;
+}
+
+/* Enqueue every run once all exist: enqueueing may start attempts. */
+void
+wrk_run_start_all(struct wrk *w)
+{
+	struct wrk_run *r, *next;
+
+	for (r = TAILQ_FIRST(&w->w_runs); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, all);
+		wrk_run_enqueue(r);
+	}
+}
+
+/*
+ * Start queued runs while the global budget gives tokens.  When it does
+ * not, register as a waiter: a release elsewhere writes our wake fd
+ * (wrk_main.c watches it) and a fallback timer covers lost wakes.
+ */
+void
+wrk_run_pump(struct wrk *w)
+{
+	struct shm *seg = w->w_h->wh_shm;
+	unsigned me = w->w_h->wh_index;
+	struct wrk_run *r;
+
+	/* Draining or past the deadline: nothing new starts. */
+	if (w->w_draining || w->w_deadline_hit) {
+		if (w->w_nruns == 0)
+			wrk_idle(w);
+		return;
+	}
+	while ((r = TAILQ_FIRST(&w->w_queue)) != NULL) {
+		if (!shm_budget_try_acquire(seg, me)) {
+			CTR_INC(w->w_ctr, budget_waits);
+			if (!shm_budget_wait(seg, me)) {
+				wrk_wait_budget(w, 1);
+				return;
+			}
+		}
+		TAILQ_REMOVE(&w->w_queue, r, q);
+		r->queued = 0;
+		w->w_queued--;
+		r->has_token = 1;
+		w->w_active++;
+		run_attempt(r);
+	}
+	shm_budget_unwait(seg, me);
+	wrk_wait_budget(w, 0);
+	if (w->w_nruns == 0)
+		wrk_idle(w);
+}
+
+/* Deadline or second signal: end everything now, in flight included. */
+void
+wrk_run_cancel_all(struct wrk *w, enum naut_err why, const char *msg)
+{
+	struct wrk_run *r, *next;
+
+	for (r = TAILQ_FIRST(&w->w_runs); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, all);
+		if (r->att != NULL)
+			continue;
+		evtimer_del(r->retry);
+		run_end(r, why, msg);
+	}
+	/* Attempts end through run_done, which may free other runs. */
+	while ((r = TAILQ_FIRST(&w->w_runs)) != NULL) {
+		for (; r != NULL; r = TAILQ_NEXT(r, all))
+			if (r->att != NULL)
+				break;
+		if (r == NULL)
+			break;
+		ssh_cancel(r->att, why, msg);
+	}
+}
+
+/* Drain: queued and backing-off runs end; attempts in flight go on. */
+void
+wrk_run_drain(struct wrk *w)
+{
+	struct wrk_run *r, *next;
+
+	for (r = TAILQ_FIRST(&w->w_runs); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, all);
+		if (r->att != NULL)
+			continue;
+		evtimer_del(r->retry);
+		run_end(r, NAUT_ERR_CANCELLED, "cancelled by shutdown");
+		next = TAILQ_FIRST(&w->w_runs);	/* restart: the list changed */
+	}
+}
