@@ -7,15 +7,17 @@
 #   sshd-kbd  LAB_KBD_PORT (22223)       keyboard-interactive   every 127.x.y.z
 #   dropbear  LAB_DROPBEAR_PORT (22224)  publickey, password    devices 0-9
 #
-# usage: lab.sh start | stop | status | env | init | known-hosts [first count]
+# usage: lab.sh start | stop | status | env | init |
+#            known-hosts [first count [port]]
 #
 #   init         create LAB_DIR with host keys, user keys, password (once)
 #   start        init, create the lab user, start whatever is not running
 #   stop         stop the servers and every session under them (idempotent)
 #   status       say what runs; exit 0 only if all three servers run
 #   env          print LAB_* variables for `eval "$(sh tests/lab/lab.sh env)"`
-#   known-hosts  write LAB_DIR/known_hosts for 127.0.0.1, devices 0-31 and,
-#                if given, devices first .. first+count-1 (gen-fleet.sh uses it)
+#   known-hosts  add to LAB_DIR/known_hosts 127.0.0.1, devices 0-31 and,
+#                if given, devices first..first+count-1 on port (or on both
+#                sshd ports); gen-fleet.sh uses it
 #
 # LAB_DIR defaults to $NAUT_BUILD/lab-run (build/lab-run).  The emulator,
 # the address <-> device mapping and devices.conf are in tests/lab/README.
@@ -41,6 +43,7 @@ LAB_DROPBEAR=${LAB_DROPBEAR:-/usr/sbin/dropbear}
 # What the netconf subsystem runs; the NETCONF lab sets it
 # (e.g. /usr/sbin/netconf-subsystem).  cat is an echoing placeholder.
 LAB_NETCONF_SUBSYSTEM=${LAB_NETCONF_SUBSYSTEM:-cat}
+LAB_HOSTKEY_TYPES=${LAB_HOSTKEY_TYPES:-ed25519 ecdsa rsa}
 
 SERVERS="sshd sshd-kbd dropbear"
 
@@ -153,35 +156,58 @@ EOF
 	[ -f "$LAB_DIR/known_hosts" ] || known_hosts 0 0
 }
 
-# known_hosts for 127.0.0.1, devices 0-31 and devices first..first+count-1
-# on both sshd ports, plus dropbear's addresses on its port: one line per
-# address, port and key type, since libssh2 matches neither wildcards nor
-# comma lists.  awk, because ssh-keyscan of thousands of devices is slow.
-known_hosts() {
-	cat "$LAB_DIR"/ssh_host_ed25519_key.pub \
-	    "$LAB_DIR"/ssh_host_ecdsa_key.pub "$LAB_DIR"/ssh_host_rsa_key.pub |
-	awk -v first="$1" -v count="$2" -v p1="$LAB_SSHD_PORT" \
-	    -v p2="$LAB_KBD_PORT" -v p3="$LAB_DROPBEAR_PORT" \
-	    -v dfirst="$LAB_DROPBEAR_FIRST" -v dcount="$LAB_DROPBEAR_COUNT" '
+# known_hosts: 127.0.0.1 and devices 0-31 on both sshd ports, dropbear's
+# addresses on its port, and devices first..first+count-1 on port (default
+# both sshd ports).  One line per address, port and key type (libssh2
+# matches neither wildcards nor comma lists), in awk because ssh-keyscan of
+# thousands of devices is slow.  Lines are only ever added (the host keys of
+# a lab dir never change), so fleets generated one after the other all
+# stay valid.  LAB_HOSTKEY_TYPES limits the key types: a line is ~100
+# (ed25519), ~200 (ecdsa) or ~600 (rsa) bytes.
+known_hosts() {	# first count [port]
+	kh=$LAB_DIR/known_hosts
+	for t in $LAB_HOSTKEY_TYPES; do
+		case $t in
+		ed25519|ecdsa|rsa) cat "$LAB_DIR/ssh_host_${t}_key.pub" ;;
+		*) die "LAB_HOSTKEY_TYPES: unknown type $t" ;;
+		esac
+	done | awk -v first="$1" -v count="$2" -v port="${3:-}" \
+	    -v p1="$LAB_SSHD_PORT" -v p2="$LAB_KBD_PORT" \
+	    -v p3="$LAB_DROPBEAR_PORT" -v dfirst="$LAB_DROPBEAR_FIRST" \
+	    -v dcount="$LAB_DROPBEAR_COUNT" -v old="$kh" '
 	function addr(k) {
 		return sprintf("127.%d.%d.%d", 1 + int(k / 65536),
 		    int(k / 256) % 256, k % 256)
 	}
-	function emit(a, port,    i) {
-		for (i = 1; i <= nkeys; i++)
-			printf("[%s]:%d %s\n", a, port, key[i])
+	function emit(a, p,    i, l) {
+		for (i = 1; i <= nkeys; i++) {
+			l = sprintf("[%s]:%d %s", a, p, key[i])
+			if (!(l in seen)) {
+				seen[l] = 1
+				print l
+			}
+		}
 	}
 	{ key[++nkeys] = $1 " " $2 }
 	END {
+		while ((getline l < old) > 0)
+			if (!(l in seen)) {
+				seen[l] = 1
+				print l
+			}
 		emit("127.0.0.1", p1); emit("127.0.0.1", p2)
 		for (k = 0; k < 32; k++) { emit(addr(k), p1); emit(addr(k), p2) }
-		for (k = first; k < first + count; k++)
-			if (k >= 32) { emit(addr(k), p1); emit(addr(k), p2) }
 		for (k = dfirst; k < dfirst + dcount; k++)
 			emit(addr(k), p3)
-	}' >"$LAB_DIR/known_hosts.tmp"
-	chmod 644 "$LAB_DIR/known_hosts.tmp"
-	mv "$LAB_DIR/known_hosts.tmp" "$LAB_DIR/known_hosts"
+		for (k = first; k < first + count; k++)
+			if (port != "")
+				emit(addr(k), port)
+			else {
+				emit(addr(k), p1); emit(addr(k), p2)
+			}
+	}' >"$kh.tmp"
+	chmod 644 "$kh.tmp"
+	mv "$kh.tmp" "$kh"
 }
 
 # The lab user: a system account whose shell runs the forced command.
@@ -459,13 +485,16 @@ init) lab_init ;;
 known-hosts)
 	first=${2:-0}
 	count=${3:-0}
-	case $first$count in *[!0-9]*) die "known-hosts first count: numbers" ;; esac
+	port=${4:-}
+	case $first$count$port in
+	*[!0-9]*) die "known-hosts [first count [port]]: numbers" ;;
+	esac
 	lab_init
-	known_hosts "$first" "$count"
+	known_hosts "$first" "$count" "$port"
 	;;
 *)
 	echo "usage: lab.sh start | stop | status | env | init |" \
-	    "known-hosts [first count]" >&2
+	    "known-hosts [first count [port]]" >&2
 	exit 64
 	;;
 esac
