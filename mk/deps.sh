@@ -9,7 +9,7 @@ set -eu
 # and client, dropbear), ss(8) from iproute2, valgrind, jq for JSON.
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
 libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev mandoc jq procps
-time openssh-server openssh-client dropbear-bin iproute2 valgrind passwd
+time openssh-server openssh-client dropbear-bin sshpass iproute2 valgrind passwd
 util-linux"
 
 missing=""

@@ -24,12 +24,21 @@ prompt_init(struct prompt *p, const regex_t *re, const regex_t *more,
 	p->limit = limit;
 }
 
+static void
+line_reset(struct prompt *p)
+{
+	p->linelen = 0;
+	p->longline = 0;
+	p->ovr = 0;
+	p->cur = p->hw = 0;
+}
+
 void
 prompt_begin(struct prompt *p, const char *cmd)
 {
 	p->len = 0;
-	p->linelen = 0;
-	p->longline = 0;
+	line_reset(p);
+	p->cr = 0;
 	p->echo = cmd;
 	p->first_line = 1;
 	p->pages = 0;
@@ -80,25 +89,34 @@ line_end(struct prompt *p)
 {
 	int rc = 0;
 
+	/* What a terminal would show: nothing past the last overwrite. */
+	if (p->ovr)
+		p->linelen = p->hw;
 	if (!is_echo(p)) {
 		rc = out_append(p, p->line, p->linelen);
 		if (rc == 0)
 			rc = out_append(p, "\n", 1);
 	}
 	p->first_line = 0;
-	p->linelen = 0;
-	p->longline = 0;
+	line_reset(p);
 	return rc;
+}
+
+static size_t
+line_len(const struct prompt *p)
+{
+	return p->ovr ? p->hw : p->linelen;
 }
 
 static int
 line_match(const struct prompt *p, const regex_t *re)
 {
 	char buf[PROMPT_LINE_MAX + 1];
+	size_t n = line_len(p);
 
-	memcpy(buf, p->line, p->linelen);
-	buf[p->linelen] = '\0';
-	if (memchr(p->line, '\0', p->linelen) != NULL)
+	memcpy(buf, p->line, n);
+	buf[n] = '\0';
+	if (memchr(p->line, '\0', n) != NULL)
 		return 0;
 	return regexec(re, buf, 0, NULL, 0) == 0;
 }
@@ -106,15 +124,17 @@ line_match(const struct prompt *p, const regex_t *re)
 static int
 is_prompt(struct prompt *p)
 {
-	if (p->linelen == 0 || p->longline)
+	size_t n = line_len(p);
+
+	if (n == 0 || p->longline)
 		return 0;
 	if (p->learned[0] != '\0')
-		return strlen(p->learned) == p->linelen &&
-		    memcmp(p->learned, p->line, p->linelen) == 0;
+		return strlen(p->learned) == n &&
+		    memcmp(p->learned, p->line, n) == 0;
 	if (!line_match(p, p->re))
 		return 0;
-	memcpy(p->learned, p->line, p->linelen);
-	p->learned[p->linelen] = '\0';
+	memcpy(p->learned, p->line, n);
+	p->learned[n] = '\0';
 	return 1;
 }
 
@@ -126,19 +146,47 @@ prompt_feed(struct prompt *p, const char *buf, size_t n)
 	for (i = 0; i < n; i++) {
 		char c = buf[i];
 
+		if (p->cr) {
+			/* "\r\n" is a newline; a lone '\r' goes to column 0. */
+			p->cr = 0;
+			if (c != '\n' && !p->longline) {
+				/*
+				 * What counts is what is written after the
+				 * last '\r': "\r<spaces>\r!" is "!".
+				 */
+				p->ovr = 1;
+				p->cur = 0;
+				p->hw = 0;
+			}
+		}
 		switch (c) {
 		case '\r':
+			p->cr = 1;
 			continue;
 		case '\n':
 			if (line_end(p) != 0)
 				return PROMPT_TOOBIG;
 			continue;
 		case '\b':
-			if (p->linelen > 0 && !p->longline)
+			if (p->ovr) {
+				if (p->cur > 0)
+					p->cur--;
+			} else if (p->linelen > 0 && !p->longline)
 				p->linelen--;
 			continue;
 		default:
 			break;
+		}
+		if (p->ovr) {
+			if (p->cur < p->linelen)
+				p->line[p->cur] = c;
+			else if (p->linelen < PROMPT_LINE_MAX)
+				p->line[p->linelen++] = c;
+			if (p->cur < PROMPT_LINE_MAX)
+				p->cur++;
+			if (p->cur > p->hw)
+				p->hw = p->cur;
+			continue;
 		}
 		if (p->linelen == PROMPT_LINE_MAX) {
 			/* Too long to be a prompt: stream it out. */
@@ -150,16 +198,16 @@ prompt_feed(struct prompt *p, const char *buf, size_t n)
 		}
 		p->line[p->linelen++] = c;
 	}
-	if (p->linelen == 0 || p->longline)
+	if (line_len(p) == 0 || p->longline)
 		return PROMPT_NONE;
 	if (p->more_re != NULL && line_match(p, p->more_re)) {
 		/* The marker is the device's, not output. */
-		p->linelen = 0;
+		line_reset(p);
 		p->pages++;
 		return PROMPT_MORE;
 	}
 	if (is_prompt(p)) {
-		p->linelen = 0;
+		line_reset(p);
 		return PROMPT_DONE;
 	}
 	return PROMPT_NONE;

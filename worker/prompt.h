@@ -1,6 +1,8 @@
 /*
  * prompt: turn the byte stream of an interactive CLI session into clean
- * command output.  It drops carriage returns, applies backspaces, removes
+ * command output.  It drops carriage returns before newlines, treats a lone
+ * one as the terminal does (back to column 0, overwrite: devices erase their
+ * pager prompt with "\r<spaces>\r"), applies backspaces, removes
  * the echoed command line, answers pagers (--More--) and recognises the
  * prompt that ends a command.  Only the current last line is ever matched,
  * so a 20 MB running-config costs O(bytes), never a rescan.  Pure: no I/O.
@@ -28,6 +30,9 @@ struct prompt {
 	char		 line[PROMPT_LINE_MAX];
 	size_t		 linelen;
 	int		 longline;	/* current line passed PROMPT_LINE_MAX */
+	int		 cr;		/* a '\r' waits: newline or overwrite? */
+	int		 ovr;		/* overwriting the line after a '\r' */
+	size_t		 cur, hw;	/* cursor and high water in ovr mode */
 	char		 learned[PROMPT_LINE_MAX];	/* first prompt seen */
 	const char	*echo;		/* command whose echo to drop */
 	int		 first_line;

@@ -196,6 +196,34 @@ test_prompt_pager_and_backspaces(void **state)
 	prompt_free(&p);
 }
 
+#define FEED(p, s)	prompt_feed((p), (s), strlen(s))
+
+/* Junos, NX-OS: "\r<spaces>\r" erases the pager; a lone CR overwrites. */
+static void
+test_prompt_carriage_return_overwrites(void **state)
+{
+	struct pfix *f = *state;
+	struct prompt p;
+	size_t len;
+
+	prompt_init(&p, &f->re, &f->more, 1 << 20);
+	prompt_begin(&p, NULL);
+	assert_int_equal(prompt_feed(&p, "r1#", 3), PROMPT_DONE);
+	prompt_begin(&p, "show x");
+	assert_int_equal(FEED(&p, "show x\r\na\r\n--More--"), PROMPT_MORE);
+	assert_int_equal(FEED(&p, "\r          \r!\r\nabc\rXY\r\nr1#"),
+	    PROMPT_DONE);
+	prompt_output(&p, &len);
+	assert_int_equal(len, strlen("a\n!\nXY\n"));
+	assert_memory_equal(p.out, "a\n!\nXY\n", len);
+	/* The prompt itself may come after an erase. */
+	prompt_begin(&p, "c");
+	assert_int_equal(FEED(&p, "c\r\nz\r\n\r     \rr1#"), PROMPT_DONE);
+	prompt_output(&p, &len);
+	assert_int_equal(len, 2);
+	prompt_free(&p);
+}
+
 static void
 test_prompt_limit_and_long_lines(void **state)
 {
@@ -270,6 +298,9 @@ main(void)
 		    pfix_setup, pfix_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_prompt_pager_and_backspaces, pfix_setup,
+		    pfix_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_prompt_carriage_return_overwrites, pfix_setup,
 		    pfix_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_prompt_limit_and_long_lines, pfix_setup,
