@@ -152,8 +152,9 @@ json_header(FILE *fp, const struct shm *seg, const struct nstat_snap *s)
 			    wk.heartbeat_ms);
 	}
 	fprintf(fp, "]},\"budget\":{\"limit\":%u,\"in_use\":%u,\"waiters\":%u,"
-	    "\"consistent\":%s}", s->s_budget.limit, s->s_budget.in_use,
-	    s->s_budget.waiters, s->s_budget.consistent ? "true" : "false");
+	    "\"held_sum\":%" PRIu64 ",\"consistent\":%s}", s->s_budget.limit,
+	    s->s_budget.in_use, s->s_budget.waiters, s->s_budget.held_sum,
+	    s->s_budget.consistent ? "true" : "false");
 	fprintf(fp, ",\"devices\":{\"total\":%u,\"mid_write\":%u,"
 	    "\"by_status\":{", in->ndevices, s->s_busy);
 	for (i = 0; i < NAUT_RUN_COUNT; i++)

@@ -196,6 +196,11 @@ struct conf_device {
 	const struct conf_platform *platform;
 	const struct conf_secret *password;	/* NULL if none */
 	const struct conf_secret *passphrase;
+	/*
+	 * The device whose record holds this device's breaker: itself, or
+	 * the first device with the same breaker.key (they share one).
+	 */
+	uint32_t		 brk_dev;
 };
 
 /* Selection: AND across the given criteria, OR within each list. */

@@ -377,6 +377,7 @@ static const uint16_t default_port[CONF_TRANSPORT_COUNT] = { 22, 830, 443 };
 int
 conf_devices_resolve(struct conf_ctx *ctx, struct conf *c)
 {
+	struct htab *keys;
 	struct conf_props builtin;
 	const char *home = getenv("HOME");
 	const char *kh = NULL;
@@ -390,10 +391,12 @@ conf_devices_resolve(struct conf_ctx *ctx, struct conf *c)
 		snprintf(buf, sizeof(buf), "%s/.ssh/known_hosts", home);
 		kh = arena_strdup(ctx->arena, buf);
 	}
+	keys = htab_new(16);
 	for (i = 0; i < c->ndevices; i++) {
 		struct conf_device *d = &c->devices[i];
 		struct conf_props *p = &d->p;
 
+		d->brk_dev = (uint32_t)i;
 		if (d->name == NULL)
 			continue;
 		resolve_groups(ctx->arena, p, d->groups);
@@ -420,6 +423,13 @@ conf_devices_resolve(struct conf_ctx *ctx, struct conf *c)
 				    p->pos[CONF_P_PLATFORM]);
 				rc = -1;
 			}
+		}
+		if (p->breaker_key != NULL) {
+			struct conf_device *lead = htab_put(keys, p->breaker_key,
+			    strlen(p->breaker_key), d);
+
+			if (lead != NULL)
+				d->brk_dev = lead->index;
 		}
 		d->password = device_secret(ctx, c, p, 0);
 		d->passphrase = device_secret(ctx, c, p, 1);
@@ -456,6 +466,7 @@ conf_devices_resolve(struct conf_ctx *ctx, struct conf *c)
 			rc = -1;
 		}
 	}
+	htab_free(keys);
 	return rc;
 }
 

@@ -14,7 +14,7 @@
 #include "sup.h"
 
 #define USAGE	"usage: naut-supervisor [-dhqtTv] [--version] [--job NAME] " \
-		"[--shard K/N] -c fleet.yaml\n"
+		"[--shard K/N] [-P pidfile] -c fleet.yaml\n"
 
 static void __attribute__((noreturn))
 usage(void)
@@ -32,11 +32,28 @@ help(void)
 	    "  -T            check it and print the resolved inventory\n"
 	    "  --job NAME    the job to run (needed when there are several)\n"
 	    "  --shard K/N   run only this host's share K of N hosts\n"
+	    "  -P FILE       write the supervisor's pid to FILE while running\n"
 	    "  -q            no progress display\n"
 	    "  -v            more log output (-d: debug)\n"
 	    "  -h, --help    this help\n"
 	    "  --version     print the version\n"
 	    "See naut-supervisor(8) and naut-fleet.yaml(5).\n");
+}
+
+/* Written whole, then renamed: a reader never sees a partial pid. */
+static int
+write_pidfile(const char *path)
+{
+	char tmp[4096];
+	FILE *fp;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((fp = fopen(tmp, "w")) == NULL || fprintf(fp, "%ld\n",
+	    (long)getpid()) < 0 || fclose(fp) != 0 || rename(tmp, path) != 0) {
+		log_warn("pid file %s", path);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -58,7 +75,7 @@ main(int argc, char *argv[])
 	o.so_progress = -1;
 	log_init(stderr, LOG_FMT_TEXT, LOG_LVL_INFO);
 	log_procinit("supervisor");
-	while ((ch = getopt_long(argc, argv, "c:dhqtTv", longopts, NULL))
+	while ((ch = getopt_long(argc, argv, "c:dhP:qtTv", longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case 'c':
@@ -69,6 +86,9 @@ main(int argc, char *argv[])
 			break;
 		case 'q':
 			o.so_progress = 0;
+			break;
+		case 'P':
+			o.so_pidfile = optarg;
 			break;
 		case 't':
 			test = 1;
@@ -139,7 +159,13 @@ main(int argc, char *argv[])
 	s.s_tty = isatty(STDERR_FILENO);
 	if (o.so_progress == -1)
 		o.so_progress = 1;
+	if (o.so_pidfile != NULL && write_pidfile(o.so_pidfile) != 0) {
+		conf_free(conf);
+		return NAUT_EX_OSERR;
+	}
 	ex = sup_run(&s);
+	if (o.so_pidfile != NULL)
+		unlink(o.so_pidfile);
 	conf_free(conf);
 	return ex;
 }

@@ -115,6 +115,43 @@ sup_nofile(const struct conf *c)
 		    (unsigned long long)need);
 }
 
+/*
+ * SIGHUP during a batch: check the file again and say what is wrong with
+ * it, so an operator editing it learns at once.  The batch itself keeps
+ * the fleet it started with (its workers were forked with it); the file
+ * applies to the next run.  Safe here: libevent runs this in the loop,
+ * not in signal context.
+ */
+static void
+sup_reload_check(struct sup *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *errs = open_memstream(&buf, &len);
+	struct conf *nc;
+	char *line, *save = NULL;
+
+	if (errs == NULL) {
+		log_warn("SIGHUP: open_memstream");
+		return;
+	}
+	nc = conf_load(s->s_opts->so_file, errs);
+	fclose(errs);
+	if (nc == NULL) {
+		log_warnx("SIGHUP: %s is invalid; the batch goes on unchanged",
+		    s->s_opts->so_file);
+		for (line = strtok_r(buf, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			log_warnx("%s", line);
+	} else {
+		log_info("SIGHUP: %s is valid (%zu devices); a running batch "
+		    "keeps its fleet, the file applies to the next run",
+		    s->s_opts->so_file, nc->ndevices);
+		conf_free(nc);
+	}
+	free(buf);
+}
+
 static void
 sup_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -128,9 +165,7 @@ sup_signal_cb(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	if (sig == SIGHUP) {
-		/* A batch runs the fleet it started with; reload is for
-		 * daemon mode (telemetry). */
-		log_info("SIGHUP: ignored during a batch");
+		sup_reload_check(s);
 		return;
 	}
 	s->s_stopping++;
@@ -243,9 +278,16 @@ sup_run(struct sup *s)
 	nw = c->sup.workers;
 	if (nw > s->s_nselected)
 		nw = s->s_nselected > 0 ? (unsigned)s->s_nselected : 1;
-	for (i = 0; i < c->ndevices; i++)
-		s->s_owner[i] = (uint16_t)shard_pick(c->devices[i].name, nw,
-		    SHARD_SEED_WORKER);
+	/*
+	 * Devices sharing a breaker key go to one worker: a breaker has a
+	 * single writer, like every record in the segment.
+	 */
+	for (i = 0; i < c->ndevices; i++) {
+		const struct conf_device *d = &c->devices[i];
+
+		s->s_owner[i] = (uint16_t)shard_pick(d->p.breaker_key != NULL ?
+		    d->p.breaker_key : d->name, nw, SHARD_SEED_WORKER);
+	}
 	s->s_nworkers = nw;
 	sup_nofile(c);
 

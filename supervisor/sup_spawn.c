@@ -4,6 +4,7 @@
  * and in-flight devices were given back (shm_worker_reap).  A worker that
  * keeps dying is not restarted forever (nginx's respawn rules).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -138,6 +139,43 @@ sup_spawn(struct sup *s, unsigned w)
 	return 0;
 }
 
+/*
+ * A worker killed between creating an output's temporary file and
+ * renaming it leaves "<name>.tmp.<pid>" behind: remove those of its
+ * devices, so nothing half-written stays in output_dir.
+ */
+static void
+sup_clean_tmp(struct sup *s, unsigned w, pid_t pid)
+{
+	const struct conf *c = s->s_conf;
+	char dir[4096], path[8192], suffix[32];
+	struct dirent *de;
+	size_t i, sl;
+	DIR *d;
+
+	sl = (size_t)snprintf(suffix, sizeof(suffix), ".tmp.%ld", (long)pid);
+	for (i = 0; i < c->ndevices; i++) {
+		if (!s->s_selected[i] || s->s_owner[i] != w)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", c->sup.output_dir,
+		    c->devices[i].name);
+		if ((d = opendir(dir)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			size_t l = strlen(de->d_name);
+
+			if (l > sl && strcmp(de->d_name + l - sl, suffix) == 0) {
+				snprintf(path, sizeof(path), "%s/%s", dir,
+				    de->d_name);
+				if (unlink(path) == 0)
+					log_info("removed %s left by worker "
+					    "%u", path, w);
+			}
+		}
+		closedir(d);
+	}
+}
+
 struct sup_restart {
 	struct sup	*s;
 	unsigned	 w;
@@ -199,6 +237,7 @@ sup_reap(struct sup *s)
 			    (long)pid);
 			continue;
 		}
+		sup_clean_tmp(s, sw->sw_index, pid);
 		if (WIFSIGNALED(status))
 			log_warnx("worker %u (pid %ld) killed by signal %d%s; "
 			    "%u token(s) reclaimed, %u device(s) to redo",

@@ -235,7 +235,7 @@ run_done(void *arg, enum naut_err err, const char *msg)
 
 	/* The breaker learns from attempts that reached the device. */
 	run_params(r->dev, &bp);
-	shm_dev_read(w->w_h->wh_shm, r->idx, &d);
+	shm_dev_read(w->w_h->wh_shm, r->dev->brk_dev, &d);
 	if (err == NAUT_ERR_OK) {
 		if (breaker_success(&d.brk, &bp, now))
 			log_info("device %s: breaker closed", r->dev->name);
@@ -244,11 +244,12 @@ run_done(void *arg, enum naut_err err, const char *msg)
 			breaker_abandon(&d.brk);
 	} else if (breaker_failure(&d.brk, &bp, now)) {
 		CTR_INC(w->w_ctr, breaker_trips);
-		log_info("device %s: breaker opened after %u failures",
-		    r->dev->name, d.brk.failures);
+		log_info("device %s: breaker%s%s opened", r->dev->name,
+		    r->dev->p.breaker_key ? " " : "", r->dev->p.breaker_key ?
+		    r->dev->p.breaker_key : "");
 	}
 	r->probe = 0;
-	shm_dev_write(w->w_h->wh_shm, r->idx, &d);
+	shm_dev_write(w->w_h->wh_shm, r->dev->brk_dev, &d);
 
 	if (err == NAUT_ERR_OK) {
 		run_end(r, err, NULL);
@@ -285,7 +286,7 @@ run_attempt(struct wrk_run *r)
 	uint64_t now = wrk_now_ms();
 
 	run_params(r->dev, &bp);
-	shm_dev_read(w->w_h->wh_shm, r->idx, &d);
+	shm_dev_read(w->w_h->wh_shm, r->dev->brk_dev, &d);
 	switch (breaker_allow(&d.brk, &bp, now)) {
 	case BREAKER_REJECT:
 		run_release(r);
@@ -299,7 +300,7 @@ run_attempt(struct wrk_run *r)
 	default:
 		break;
 	}
-	shm_dev_write(w->w_h->wh_shm, r->idx, &d);
+	shm_dev_write(w->w_h->wh_shm, r->dev->brk_dev, &d);
 	r->attempts++;
 	r->t_attempt = now;
 	CTR_INC(w->w_ctr, attempts);
