@@ -22,7 +22,7 @@
 	X(OUTPUT_TOO_LARGE, "output_too_large", "output passed output_limit") \
 	X(BREAKER_OPEN,	"breaker_open",	"refused at once by an open breaker") \
 	X(DEADLINE,	"deadline",	"the batch deadline passed")	\
-	X(CANCELLED,	"cancelled",	"cancelled by shutdown or reload") \
+	X(CANCELLED,	"cancelled",	"cancelled by shutdown") \
 	X(TLS_ERROR,	"tls_error",	"TLS handshake or verification failed") \
 	X(HTTP_4XX,	"http_4xx",	"the REST API answered 4xx")	\
 	X(HTTP_5XX,	"http_5xx",	"the REST API answered 5xx")	\

@@ -33,6 +33,9 @@ struct sup_worker {
 	int		 sw_fd;		/* our end of the socketpair */
 	struct event	*sw_ev;
 	unsigned	 sw_restarts;
+#define SUP_CRASH_MAX		5	/* crashes within SUP_CRASH_WINDOW_MS */
+#define SUP_CRASH_WINDOW_MS	60000	/* ... and the worker stays down */
+	uint64_t	 sw_crash_ms[SUP_CRASH_MAX];	/* ring of crash times */
 	uint64_t	 sw_started_ms;
 	int		 sw_done;	/* exited and will not be restarted */
 };
@@ -68,6 +71,7 @@ struct sup {
 	uint64_t		 s_deadline_ms;
 	int			 s_tty;
 	int			 s_stopping;	/* signals received */
+	int			 s_deadline_hit;	/* past deadline + grace */
 	struct event		*s_progress;
 	struct event		*s_drain;
 #define SUP_NSIGS	4

@@ -214,6 +214,7 @@ sup_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	/* Workers cancel at the deadline themselves; this is the backstop. */
 	log_warnx("workers still running %d s past the deadline; killing "
 	    "them", SUP_DEADLINE_GRACE_MS / 1000);
+	s->s_deadline_hit = 1;
 	sup_signal_workers(s, SIGKILL);
 }
 
@@ -231,10 +232,11 @@ sup_unfinished(struct sup *s)
 		memset(&r, 0, sizeof(r));
 		r.wr_dev = (uint32_t)i;
 		r.wr_code = -1;
-		r.wr_err = s->s_stopping ? NAUT_ERR_CANCELLED :
-		    NAUT_ERR_INTERNAL;
+		r.wr_err = s->s_deadline_hit ? NAUT_ERR_DEADLINE :
+		    s->s_stopping ? NAUT_ERR_CANCELLED : NAUT_ERR_INTERNAL;
 		r.wr_time_ms = sup_wall_ms();
-		snprintf(r.wr_msg, sizeof(r.wr_msg), "%s", s->s_stopping ?
+		snprintf(r.wr_msg, sizeof(r.wr_msg), "%s", s->s_deadline_hit ?
+		    "batch deadline passed" : s->s_stopping ?
 		    "cancelled by shutdown" : "its worker failed repeatedly");
 		r.wr_type = WRK_REC_RESULT;
 		for (k = 0; k < s->s_job->ncommands; k++) {
@@ -330,7 +332,6 @@ sup_run(struct sup *s)
 	s->s_heritage.wh_shm = s->s_shm;
 	s->s_heritage.wh_deadline_ms = s->s_deadline_ms;
 	s->s_heritage.wh_outdir = c->sup.output_dir;
-	s->s_heritage.wh_log_level = log_getlevel();
 	s->s_workers = xcalloc(nw, sizeof(*s->s_workers));
 	for (w = 0; w < nw; w++)
 		s->s_workers[w].sw_fd = -1;

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +22,6 @@
 #include "shm.h"
 #include "sup.h"
 
-#define SUP_MAX_RESTARTS	5
 #define SUP_RESTART_BASE_MS	100
 
 static void
@@ -94,6 +94,17 @@ sup_spawn(struct sup *s, unsigned w)
 	}
 	if (pid == 0) {
 		struct wrk_heritage h = s->s_heritage;
+		pid_t parent = getppid();
+
+		/*
+		 * Signals are the supervisor's to hand on: out of the
+		 * terminal's process group, a Ctrl-C reaches only it, and it
+		 * drains the workers.  If it dies, we drain by ourselves.
+		 */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			raise(SIGTERM);
 
 		/*
 		 * The parent's event base shares its epoll fd with us: reinit
@@ -211,7 +222,8 @@ sup_reap(struct sup *s)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct sup_worker *sw = NULL;
-		int clean, i;
+		uint64_t now, oldest;
+		int clean, i, loop;
 
 		for (w = 0; w < s->s_nworkers; w++)
 			if (s->s_workers[w].sw_pid == pid)
@@ -249,19 +261,37 @@ sup_reap(struct sup *s)
 			    "%u token(s) reclaimed, %u device(s) to redo",
 			    sw->sw_index, (long)pid, WEXITSTATUS(status),
 			    rp.tokens, rp.requeued);
+		/*
+		 * Crash loop: SUP_CRASH_MAX crashes within the window and the
+		 * worker stays down (nginx's "cannot be respawned").
+		 */
+		now = sup_now_ms();
+		oldest = sw->sw_crash_ms[sw->sw_restarts % SUP_CRASH_MAX];
+		sw->sw_crash_ms[sw->sw_restarts % SUP_CRASH_MAX] = now;
+		loop = sw->sw_restarts >= SUP_CRASH_MAX - 1 && oldest != 0 &&
+		    now - oldest < SUP_CRASH_WINDOW_MS;
 		if ((WIFEXITED(status) && WEXITSTATUS(status) ==
-		    WRK_EXIT_FATAL) || sw->sw_restarts >= SUP_MAX_RESTARTS ||
-		    s->s_stopping) {
-			if (!s->s_stopping)
-				log_warnx("worker %u is not restarted (%u "
-				    "restarts); its devices stay unfinished",
-				    sw->sw_index, sw->sw_restarts);
+		    WRK_EXIT_FATAL) || loop || s->s_stopping ||
+		    s->s_deadline_hit) {
+			if (!s->s_stopping && !s->s_deadline_hit)
+				log_warnx("worker %u is not restarted: %s; its "
+				    "devices stay unfinished", sw->sw_index,
+				    loop ? "it crashed 5 times within 60 s" :
+				    "it exited with its fatal status");
 			sw->sw_done = 1;
 			continue;
 		}
 		{
 			struct sup_restart *r = calloc(1, sizeof(*r));
-			uint64_t ms = SUP_RESTART_BASE_MS << sw->sw_restarts;
+			unsigned recent = 0, k;
+			uint64_t ms;
+
+			/* Backoff doubles with the crashes of the window. */
+			for (k = 0; k < SUP_CRASH_MAX; k++)
+				if (sw->sw_crash_ms[k] != 0 && now -
+				    sw->sw_crash_ms[k] < SUP_CRASH_WINDOW_MS)
+					recent++;
+			ms = (uint64_t)SUP_RESTART_BASE_MS << (recent - 1);
 			struct timeval tv = { (time_t)(ms / 1000),
 			    (suseconds_t)(ms % 1000) * 1000 };
 

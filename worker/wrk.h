@@ -23,14 +23,11 @@ struct wrk_heritage {
 	int			 wh_fd;		/* SOCK_SEQPACKET to the supervisor */
 	uint64_t		 wh_deadline_ms;	/* CLOCK_MONOTONIC; 0: none */
 	const char		*wh_outdir;
-	int			 wh_log_format;	/* enum log_format */
-	int			 wh_log_level;
 };
 
 /* Records a worker sends; the supervisor is the only writer of results. */
 #define WRK_REC_RESULT	1	/* one device x command */
 #define WRK_REC_DEVICE	2	/* a device finished (wr_cmd unused) */
-#define WRK_REC_LOG	3	/* a log line (wr_msg) */
 
 #define WRK_MSG_MAX	384
 

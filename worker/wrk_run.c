@@ -36,6 +36,7 @@ struct wrk_run {
 	TAILQ_ENTRY(wrk_run)	 q;		/* waiting for a token */
 	TAILQ_ENTRY(wrk_run)	 all;
 	int			 queued;
+	int			 save_failed;	/* an output could not be saved */
 };
 
 static void	run_attempt(struct wrk_run *);
@@ -151,15 +152,15 @@ retryable(enum naut_err e)
 }
 
 /*
- * Whether a command's output is scrubbed: the job says, else only
- * configuration dumps are (that is where the secrets are).
+ * Outputs are scrubbed unless the job says scrub: false.  The patterns
+ * match only configuration statements carrying secrets, so scrubbing
+ * everything costs little and catches "show run" as well as
+ * "show running-config".
  */
 static int
-scrub_wanted(const struct conf_job *j, const char *cmd)
+scrub_wanted(const struct conf_job *j)
 {
-	if (j->scrub >= 0)
-		return j->scrub;
-	return strstr(cmd, "config") != NULL;
+	return j->scrub != 0;
 }
 
 static void
@@ -172,7 +173,7 @@ run_output(void *arg, size_t cmd, const char *out, size_t len, int code)
 	size_t clen = len;
 	const char *data = out;
 
-	if (pl != NULL && pl->nscrub > 0 && scrub_wanted(j, j->commands[cmd])) {
+	if (pl != NULL && pl->nscrub > 0 && scrub_wanted(j)) {
 		scrub_text(pl->scrub_re, pl->nscrub, out, len, &clean, &clen);
 		data = clean;
 	}
@@ -182,6 +183,7 @@ run_output(void *arg, size_t cmd, const char *out, size_t len, int code)
 		log_warnx("device %s: %s", r->dev->name, err);
 		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_INTERNAL, code, len,
 		    err);
+		r->save_failed = 1;
 	} else
 		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_OK, code, len,
 		    NULL);
@@ -252,7 +254,9 @@ run_done(void *arg, enum naut_err err, const char *msg)
 	shm_dev_write(w->w_h->wh_shm, r->dev->brk_dev, &d);
 
 	if (err == NAUT_ERR_OK) {
-		run_end(r, err, NULL);
+		/* Collected but not saved is not a success. */
+		run_end(r, r->save_failed ? NAUT_ERR_INTERNAL : err,
+		    r->save_failed ? "an output could not be saved" : NULL);
 		return;
 	}
 	run_shm(r, -1, NAUT_RESULT_FAILED, err, dur, 0);
@@ -285,6 +289,13 @@ run_attempt(struct wrk_run *r)
 	struct shm_dev d;
 	uint64_t now = wrk_now_ms();
 
+	if (r->dev->p.transport != CONF_TRANSPORT_SSH) {
+		/* REST and NETCONF sessions arrive with their issues. */
+		run_release(r);
+		run_end(r, NAUT_ERR_INTERNAL, "this build runs jobs over ssh "
+		    "only");
+		return;
+	}
 	run_params(r->dev, &bp);
 	shm_dev_read(w->w_h->wh_shm, r->dev->brk_dev, &d);
 	switch (breaker_allow(&d.brk, &bp, now)) {

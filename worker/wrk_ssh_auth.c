@@ -222,8 +222,9 @@ ssh_ph_auth_pw(struct ssh_attempt *x)
 }
 
 /*
- * keyboard-interactive: answer every prompt that asks for a password with
- * the password, anything else with an empty string.  The abstract pointer
+ * keyboard-interactive: answer a prompt that asks for a password (or a
+ * single prompt, the usual PAM "Password: " under any wording) with the
+ * password, anything else with an empty string.  The abstract pointer
  * carries the attempt; libssh2 frees responses with its allocator, which
  * is the default malloc here.
  */
@@ -233,22 +234,27 @@ kbd_cb(const char *name, int name_len, const char *instr, int instr_len,
     LIBSSH2_USERAUTH_KBDINT_RESPONSE *res, void **abstract)
 {
 	struct ssh_attempt *x = ssh_check(*abstract);
+	const struct conf_secret *pw = x->dev->password;
 	int i;
 
 	(void)name;
 	(void)name_len;
 	(void)instr;
 	(void)instr_len;
-	(void)prompts;
 	for (i = 0; i < nprompts; i++) {
-		res[i].text = malloc(x->dev->password->len + 1);
+		int want = nprompts == 1 ||
+		    memmem(prompts[i].text, prompts[i].length, "assword", 7) !=
+		    NULL || memmem(prompts[i].text, prompts[i].length,
+		    "asscode", 7) != NULL;
+		size_t n = want ? pw->len : 0;
+
+		res[i].text = malloc(n + 1);
 		if (res[i].text == NULL) {
 			res[i].length = 0;
 			continue;
 		}
-		memcpy(res[i].text, x->dev->password->value,
-		    x->dev->password->len + 1);
-		res[i].length = (unsigned)x->dev->password->len;
+		memcpy(res[i].text, want ? pw->value : "", n + 1);
+		res[i].length = (unsigned)n;
 	}
 }
 

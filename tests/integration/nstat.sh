@@ -102,7 +102,7 @@ check "-j counters and derived" jq -e '.counters.attempts.value == 1000 and
     (.counters.attempts.avg * .supervisor.uptime_s - 1000 | fabs < 50)' \
     "$T/j"
 check "-j budget, workers, devices" jq -e --argjson pid "$W1" '
-    .budget == {"limit":8,"in_use":8,"waiters":0,"consistent":true} and
+    .budget == {"limit":8,"in_use":8,"waiters":0,"held_sum":8,"consistent":true} and
     .workers.total == 4 and .workers.alive == 4 and
     ([.workers.slots[].pid] | unique) == [$pid] and
     .devices.total == 10 and .devices.by_status.failed == 2 and

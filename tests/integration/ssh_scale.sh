@@ -52,7 +52,9 @@ ok $? "no warnings or errors logged"
 no_crashes
 
 # valgrind: the supervisor and every worker, 50 devices.
-if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ]; then
+# (Not on a sanitizer build: valgrind cannot run ASan binaries.)
+if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
+    ! ldd "$S" | grep -q libasan; then
 	fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
 	fleet_devs "$F" 0 50
 	echo "jobs: [ { name: j, mode: shell, commands: [show version, show running-config] } ]" >>"$F"
