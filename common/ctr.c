@@ -220,9 +220,41 @@ prom_help(FILE *fp, const char *s)
 	}
 }
 
+/*
+ * Prometheus wants base units: a row kept in milliseconds ("_ms", unit
+ * "ms") is exported as "_seconds", its values and bucket bounds divided
+ * by 1000.  naut-stat shows the stored milliseconds.
+ */
+static void
+prom_name(char *buf, size_t sz, const char *prefix, const struct ctr_desc *d,
+    double *scale)
+{
+	size_t l = strlen(d->cd_name);
+
+	*scale = 1;
+	if (strcmp(d->cd_unit, "ms") == 0 && l > 3 &&
+	    strcmp(d->cd_name + l - 3, "_ms") == 0) {
+		snprintf(buf, sz, "%s_%.*s_seconds", prefix, (int)(l - 3),
+		    d->cd_name);
+		*scale = 1000;
+	} else
+		snprintf(buf, sz, "%s_%s", prefix, d->cd_name);
+}
+
+static void
+prom_val(FILE *fp, uint64_t v, double scale)
+{
+	if (scale == 1)
+		fprintf(fp, "%" PRIu64, v);
+	else
+		fprintf(fp, "%.6g", (double)v / scale);
+}
+
 int
 ctr_prom_write(FILE *fp, const struct ctr_snap *s, const char *prefix)
 {
+	char name[128];
+	double scale;
 	size_t i;
 	unsigned k;
 	uint64_t cum;
@@ -232,42 +264,43 @@ ctr_prom_write(FILE *fp, const struct ctr_snap *s, const char *prefix)
 		const char *sfx = d->cd_kind == CTR_COUNTER ||
 		    d->cd_kind == CTR_ERRS ? "_total" : "";
 
-		fprintf(fp, "# HELP %s_%s%s ", prefix, d->cd_name, sfx);
+		prom_name(name, sizeof(name), prefix, d, &scale);
+		fprintf(fp, "# HELP %s%s ", name, sfx);
 		prom_help(fp, d->cd_help);
-		fprintf(fp, "\n# TYPE %s_%s%s %s\n", prefix, d->cd_name, sfx,
+		fprintf(fp, "\n# TYPE %s%s %s\n", name, sfx,
 		    ctr_kind_name(d->cd_kind));
 		switch (d->cd_kind) {
 		case CTR_COUNTER:
-			fprintf(fp, "%s_%s_total %" PRIu64 "\n", prefix,
-			    d->cd_name, ctr_val(s, (enum ctr_id)i, 0));
+			fprintf(fp, "%s_total ", name);
+			prom_val(fp, ctr_val(s, (enum ctr_id)i, 0), scale);
+			fputc('\n', fp);
 			break;
 		case CTR_GAUGE:
-			fprintf(fp, "%s_%s %" PRId64 "\n", prefix, d->cd_name,
+			fprintf(fp, "%s %" PRId64 "\n", name,
 			    ctr_gauge_val(s, (enum ctr_id)i));
 			break;
 		case CTR_ERRS:
 			/* Class ok is never an error: no series for it. */
 			for (k = 1; k < NAUT_ERR_COUNT; k++)
-				fprintf(fp, "%s_%s_total{class=\"%s\"} %" PRIu64
-				    "\n", prefix, d->cd_name, naut_err_name(k),
+				fprintf(fp, "%s_total{class=\"%s\"} %" PRIu64
+				    "\n", name, naut_err_name(k),
 				    ctr_val(s, (enum ctr_id)i, k));
 			break;
 		case CTR_HIST:
 			cum = 0;
 			for (k = 0; k < CTR_HIST_NBUCKETS; k++) {
 				cum += ctr_val(s, (enum ctr_id)i, k);
-				if (k < CTR_HIST_NBOUNDS)
-					fprintf(fp, "%s_%s_bucket{le=\"%" PRIu64
-					    "\"} %" PRIu64 "\n", prefix,
-					    d->cd_name, hist_bounds[k], cum);
-				else
-					fprintf(fp, "%s_%s_bucket{le=\"+Inf\"} %"
-					    PRIu64 "\n", prefix, d->cd_name, cum);
+				if (k < CTR_HIST_NBOUNDS) {
+					fprintf(fp, "%s_bucket{le=\"", name);
+					prom_val(fp, hist_bounds[k], scale);
+					fprintf(fp, "\"} %" PRIu64 "\n", cum);
+				} else
+					fprintf(fp, "%s_bucket{le=\"+Inf\"} %"
+					    PRIu64 "\n", name, cum);
 			}
-			fprintf(fp, "%s_%s_sum %" PRIu64 "\n%s_%s_count %" PRIu64
-			    "\n", prefix, d->cd_name,
-			    ctr_hist_sum(s, (enum ctr_id)i), prefix, d->cd_name,
-			    cum);
+			fprintf(fp, "%s_sum ", name);
+			prom_val(fp, ctr_hist_sum(s, (enum ctr_id)i), scale);
+			fprintf(fp, "\n%s_count %" PRIu64 "\n", name, cum);
 			break;
 		default:
 			break;

@@ -16,6 +16,7 @@ struct conf;
 struct conf_job;
 struct event;
 struct event_base;
+struct evhttp;
 struct shm;
 
 struct sup_opts {
@@ -72,6 +73,7 @@ struct sup {
 	int			 s_tty;
 	int			 s_stopping;	/* signals received */
 	int			 s_deadline_hit;	/* past deadline + grace */
+	struct evhttp		*s_http;	/* /metrics, /healthz */
 	struct event		*s_progress;
 	struct event		*s_drain;
 #define SUP_NSIGS	4
@@ -91,6 +93,10 @@ void	sup_signal_workers(struct sup *, int sig);
 int	sup_results_open(struct sup *);
 void	sup_results_close(struct sup *);
 void	sup_results_handle(struct sup *, const struct wrk_rec *);
+
+/* sup_metrics.c */
+int	sup_metrics_start(struct sup *);
+void	sup_metrics_stop(struct sup *);
 
 /* sup_progress.c */
 void	sup_progress_start(struct sup *);

@@ -352,6 +352,7 @@ sup_run(struct sup *s)
 		deadline = evtimer_new(s->s_base, sup_deadline_cb, s);
 		evtimer_add(deadline, &tv);
 	}
+	sup_metrics_start(s);
 	log_info("job %s: %zu device(s), %u worker(s), max_concurrent %u, "
 	    "segment %s", s->s_job->name, s->s_nselected, nw,
 	    c->sup.max_concurrent, c->sup.name);
@@ -376,6 +377,7 @@ sup_run(struct sup *s)
 	if (s->s_progress != NULL)
 		event_free(s->s_progress);
 	event_free(s->s_drain);
+	sup_metrics_stop(s);
 	for (w = 0; w < nw; w++)
 		if (s->s_workers[w].sw_ev != NULL) {
 			free(event_get_callback_arg(s->s_workers[w].sw_ev));

@@ -113,6 +113,8 @@ sup_spawn(struct sup *s, unsigned w)
 		 * fds its events refer to.
 		 */
 		event_reinit(s->s_base);
+		/* The metrics listener is the supervisor's, not ours. */
+		sup_metrics_stop(s);
 		for (i = 0; i < SUP_NSIGS; i++)
 			if (s->s_sigs[i] != NULL)
 				event_del(s->s_sigs[i]);

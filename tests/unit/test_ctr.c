@@ -171,13 +171,15 @@ test_ctr_prometheus_text(void **state)
 	    "naut_sessions_open 7\n"));
 	assert_non_null(strstr(buf, "naut_errors_total{class=\"auth\"} 1\n"));
 	assert_null(strstr(buf, "class=\"ok\""));
-	assert_non_null(strstr(buf, "# TYPE naut_session_duration_ms "
+	/* Milliseconds are exported in seconds, the base unit. */
+	assert_non_null(strstr(buf, "# TYPE naut_session_duration_seconds "
 	    "histogram\n"));
-	assert_non_null(strstr(buf, "naut_session_duration_ms_bucket{le="
-	    "\"20\"} 0\n"));
-	assert_non_null(strstr(buf, "naut_session_duration_ms_bucket{le="
-	    "\"50\"} 1\n"));
-	assert_non_null(strstr(buf, "naut_session_duration_ms_sum 3030\n"));
+	assert_non_null(strstr(buf, "naut_session_duration_seconds_bucket{le="
+	    "\"0.02\"} 0\n"));
+	assert_non_null(strstr(buf, "naut_session_duration_seconds_bucket{le="
+	    "\"0.05\"} 1\n"));
+	assert_non_null(strstr(buf, "naut_session_duration_seconds_sum 3.03\n"));
+	assert_null(strstr(buf, "_ms"));
 	for (line = strtok_r(buf, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "# HELP ", 7) == 0) {
@@ -188,13 +190,15 @@ test_ctr_prometheus_text(void **state)
 			type++;
 			continue;
 		}
-		/* name{labels} value, or name value */
+		/* name{labels} value, or name value; counts are integers */
+		if (strstr(line, "_sum ") != NULL)
+			continue;
 		assert_int_equal(sscanf(line, "%127s %llu", name, &v), 2);
 		assert_true(strncmp(name, "naut_", 5) == 0);
-		if (strcmp(name, "naut_session_duration_ms_bucket{le=\"+Inf\"}")
-		    == 0)
+		if (strcmp(name,
+		    "naut_session_duration_seconds_bucket{le=\"+Inf\"}") == 0)
 			inf = v;
-		if (strcmp(name, "naut_session_duration_ms_count") == 0)
+		if (strcmp(name, "naut_session_duration_seconds_count") == 0)
 			count = v;
 	}
 	assert_int_equal(help, CTR_COUNT);
