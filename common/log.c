@@ -17,6 +17,8 @@ static FILE		*log_fp;
 static enum log_format	 log_fmt = LOG_FMT_TEXT;
 static int		 log_lvl = LOG_LVL_INFO;
 static char		 log_proc[32] = "naut";
+static log_sink_fn	*log_sink;
+static void		*log_sink_arg;
 
 static const char *const log_lvlname[] = {
 	"error", "warn", "info", "debug"
@@ -110,13 +112,50 @@ log_text_escape(char *dst, size_t dsz, const char *src)
 }
 
 void
-vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
+log_set_sink(log_sink_fn *fn, void *arg)
 {
-	char msg[4096], esc[8192], ts[64];
+	log_sink = fn;
+	log_sink_arg = arg;
+}
+
+/*
+ * Write one line for proc (pid).  Every line of every process goes
+ * through here in the supervisor, which alone writes the log, so lines
+ * never interleave.
+ */
+void
+log_emit(enum log_level lvl, const char *proc, long pid, const char *msg)
+{
+	char esc[8192], ts[64];
 	struct timespec now;
 	struct tm tm;
-	int saved = errno;
 	FILE *fp = log_fp != NULL ? log_fp : stderr;
+
+	if ((unsigned)lvl > LOG_LVL_DEBUG)
+		lvl = LOG_LVL_DEBUG;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (now.tv_nsec / 1000000) % 1000);
+	if (log_fmt == LOG_FMT_JSON) {
+		log_json_escape(esc, sizeof(esc), msg);
+		fprintf(fp, "{\"ts\":\"%s\",\"level\":\"%s\",\"proc\":\"%s\","
+		    "\"pid\":%ld,\"msg\":\"%s\"}\n", ts, log_lvlname[lvl],
+		    proc, pid, esc);
+	} else {
+		log_text_escape(esc, sizeof(esc), msg);
+		fprintf(fp, "%s %s[%ld] %s: %s\n", ts, proc, pid,
+		    log_lvlname[lvl], esc);
+	}
+	fflush(fp);
+}
+
+void
+vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
+{
+	char msg[4096];
+	int saved = errno;
 
 	if ((int)lvl > log_lvl) {
 		errno = saved;
@@ -127,22 +166,10 @@ vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
 		size_t l = strlen(msg);
 		snprintf(msg + l, sizeof(msg) - l, ": %s", strerror(err));
 	}
-	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (now.tv_nsec / 1000000) % 1000);
-	if (log_fmt == LOG_FMT_JSON) {
-		log_json_escape(esc, sizeof(esc), msg);
-		fprintf(fp, "{\"ts\":\"%s\",\"level\":\"%s\",\"proc\":\"%s\","
-		    "\"pid\":%ld,\"msg\":\"%s\"}\n", ts, log_lvlname[lvl],
-		    log_proc, (long)getpid(), esc);
-	} else {
-		log_text_escape(esc, sizeof(esc), msg);
-		fprintf(fp, "%s %s[%ld] %s: %s\n", ts, log_proc,
-		    (long)getpid(), log_lvlname[lvl], esc);
-	}
-	fflush(fp);
+	if (log_sink != NULL)
+		log_sink(log_sink_arg, lvl, msg);
+	else
+		log_emit(lvl, log_proc, (long)getpid(), msg);
 	errno = saved;
 }
 

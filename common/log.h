@@ -29,7 +29,12 @@ enum log_format {
 #define NAUT_EX_TEMPFAIL	75
 #define NAUT_EX_CONFIG		78
 
+typedef void log_sink_fn(void *, enum log_level, const char *msg);
+
 void	log_init(FILE *, enum log_format, enum log_level);
+/* Send formatted lines to fn instead of writing them (workers). */
+void	log_set_sink(log_sink_fn *, void *);
+void	log_emit(enum log_level, const char *proc, long pid, const char *);
 void	log_procinit(const char *);
 void	log_setlevel(enum log_level);
 int	log_getlevel(void);

@@ -93,6 +93,8 @@ void	sup_signal_workers(struct sup *, int sig);
 int	sup_results_open(struct sup *);
 void	sup_results_close(struct sup *);
 void	sup_results_handle(struct sup *, const struct wrk_rec *);
+void	sup_results_log(struct sup *, unsigned w, pid_t,
+	    const struct wrk_rec *);
 
 /* sup_metrics.c */
 int	sup_metrics_start(struct sup *);

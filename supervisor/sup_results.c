@@ -103,7 +103,8 @@ sup_results_handle(struct sup *s, const struct wrk_rec *r)
 	struct sup_devstat *ds;
 	size_t bit;
 
-	if (r->wr_dev >= c->ndevices || r->wr_err >= NAUT_ERR_COUNT) {
+	if (r->wr_type != WRK_REC_LOG && (r->wr_dev >= c->ndevices ||
+	    r->wr_err >= NAUT_ERR_COUNT)) {
 		log_warnx("malformed record from a worker (device %u)",
 		    r->wr_dev);
 		return;
@@ -135,6 +136,29 @@ sup_results_handle(struct sup *s, const struct wrk_rec *r)
 		break;
 	default:
 		log_warnx("unknown record type %u from a worker", r->wr_type);
+		break;
+	}
+}
+
+/* A worker's log line, written by us so that lines never interleave. */
+void
+sup_results_log(struct sup *s, unsigned w, pid_t pid, const struct wrk_rec *r)
+{
+	char proc[32], msg[WRK_MSG_MAX + 1];
+
+	(void)s;
+	snprintf(proc, sizeof(proc), "worker-%u", w);
+	memcpy(msg, r->wr_msg, WRK_MSG_MAX);
+	msg[WRK_MSG_MAX] = '\0';
+	switch (r->wr_err) {
+	case LOG_LVL_ERROR:
+	case LOG_LVL_WARN:
+	case LOG_LVL_INFO:
+	case LOG_LVL_DEBUG:
+		log_emit((enum log_level)r->wr_err, proc, (long)pid, msg);
+		break;
+	default:
+		log_emit(LOG_LVL_WARN, proc, (long)pid, msg);
 		break;
 	}
 }

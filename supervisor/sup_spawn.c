@@ -31,8 +31,12 @@ sup_worker_drain(struct sup *s, struct sup_worker *sw)
 	ssize_t n;
 
 	while ((n = recv(sw->sw_fd, &rec, sizeof(rec), MSG_DONTWAIT)) ==
-	    (ssize_t)sizeof(rec))
-		sup_results_handle(s, &rec);
+	    (ssize_t)sizeof(rec)) {
+		if (rec.wr_type == WRK_REC_LOG)
+			sup_results_log(s, sw->sw_index, sw->sw_pid, &rec);
+		else
+			sup_results_handle(s, &rec);
+	}
 }
 
 struct sup_wctx {
@@ -55,7 +59,11 @@ sup_read_cb(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < 256; i++) {
 		n = recv(c->sw->sw_fd, &rec, sizeof(rec), MSG_DONTWAIT);
 		if (n == (ssize_t)sizeof(rec)) {
-			sup_results_handle(c->s, &rec);
+			if (rec.wr_type == WRK_REC_LOG)
+				sup_results_log(c->s, c->sw->sw_index,
+				    c->sw->sw_pid, &rec);
+			else
+				sup_results_handle(c->s, &rec);
 			continue;
 		}
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))

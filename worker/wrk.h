@@ -28,6 +28,7 @@ struct wrk_heritage {
 /* Records a worker sends; the supervisor is the only writer of results. */
 #define WRK_REC_RESULT	1	/* one device x command */
 #define WRK_REC_DEVICE	2	/* a device finished (wr_cmd unused) */
+#define WRK_REC_LOG	3	/* a log line: wr_err level, wr_msg text */
 
 #define WRK_MSG_MAX	384
 

@@ -86,8 +86,27 @@ wrk_send(struct wrk *w, const struct wrk_rec *rec)
 		if (errno == EINTR)
 			continue;
 		/* The supervisor is gone: nobody can use our results. */
+		log_set_sink(NULL, NULL);
 		fatal("send to supervisor");
 	}
+}
+
+/*
+ * Log lines go to the supervisor, the single writer of the log, as
+ * records; a line longer than a record is cut.
+ */
+static void
+wrk_log_sink(void *arg, enum log_level lvl, const char *msg)
+{
+	struct wrk *w = arg;
+	struct wrk_rec rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.wr_type = WRK_REC_LOG;
+	rec.wr_err = lvl;
+	rec.wr_code = -1;
+	snprintf(rec.wr_msg, sizeof(rec.wr_msg), "%s", msg);
+	wrk_send(w, &rec);
 }
 
 static void
@@ -208,6 +227,7 @@ wrk_main(const struct wrk_heritage *h)
 	TAILQ_INIT(&w.w_runs);
 	snprintf(name, sizeof(name), "worker-%u", h->wh_index);
 	log_procinit(name);
+	log_set_sink(wrk_log_sink, &w);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	/* Retry jitter must differ between workers forked from one parent. */
@@ -285,5 +305,6 @@ wrk_main(const struct wrk_heritage *h)
 	evdns_base_free(w.w_dns, 0);
 	event_base_free(w.w_base);
 	libssh2_exit();
+	log_set_sink(NULL, NULL);
 	exit(0);
 }

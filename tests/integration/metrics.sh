@@ -85,4 +85,11 @@ kill -TERM "$(pgrep -P $tpid)" 2>/dev/null
 wait $tpid
 : >"$LAB_DEVICES_CONF"
 cat "$T/log" >>"$T/all.log"
+pw=$(cat "$LAB_PASSWORD_FILE")
+! grep -rqF "$pw" "$T/metrics" "$T/log" "$T/out" "$T/healthz"
+ok $? "the device password appears in no metric, log line, record or output"
+grep -q '"proc":"worker-[0-9]' "$T/log" || ! grep -q 'worker-' "$T/log"
+ok $? "worker log lines arrive through the supervisor as whole JSON lines"
+jq -e . "$T/log" >/dev/null 2>&1
+ok $? "every log line is valid JSON"
 no_crashes
