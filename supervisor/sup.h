@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "clock.h"
 #include "wrk.h"
 
 struct conf;
@@ -105,7 +106,5 @@ void	sup_progress_start(struct sup *);
 void	sup_progress_draw(struct sup *, int final);
 void	sup_summary(struct sup *, FILE *);
 
-uint64_t	sup_now_ms(void);
-uint64_t	sup_wall_ms(void);
 
 #endif

@@ -43,7 +43,7 @@ static void
 metrics_workers(FILE *fp, const struct sup *s)
 {
 	struct shm_worker wk;
-	uint64_t now = sup_now_ms();
+	uint64_t now = clock_mono_ms();
 	unsigned w;
 
 	family(fp, "naut_worker_up", "gauge", "1 while the worker process "
@@ -143,7 +143,7 @@ metrics_write(FILE *fp, const struct sup *s)
 	family(fp, "naut_batch_elapsed_seconds", "gauge", "Seconds since the "
 	    "batch started");
 	fprintf(fp, "naut_batch_elapsed_seconds %.3f\n",
-	    (double)(sup_now_ms() - s->s_t0_ms) / 1000.0);
+	    (double)(clock_mono_ms() - s->s_t0_ms) / 1000.0);
 	return ferror(fp) ? -1 : 0;
 }
 

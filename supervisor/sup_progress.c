@@ -40,7 +40,7 @@ sup_progress_start(struct sup *s)
 void
 sup_progress_draw(struct sup *s, int final)
 {
-	double el = (double)(sup_now_ms() - s->s_t0_ms) / 1000.0;
+	double el = (double)(clock_mono_ms() - s->s_t0_ms) / 1000.0;
 	double rate = el > 0 ? (double)s->s_ndone / el : 0;
 	size_t left = s->s_nselected - s->s_ndone;
 	char eta[32];
@@ -82,7 +82,7 @@ void
 sup_summary(struct sup *s, FILE *fp)
 {
 	const struct conf *c = s->s_conf;
-	double el = (double)(sup_now_ms() - s->s_t0_ms) / 1000.0;
+	double el = (double)(clock_mono_ms() - s->s_t0_ms) / 1000.0;
 	struct slow *v;
 	size_t i, n = 0, shown = 0;
 	int first = 1;

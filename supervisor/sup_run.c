@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
 #include "shard.h"
@@ -25,24 +26,6 @@
 
 /* Workers get this long past the deadline before they are killed. */
 #define SUP_DEADLINE_GRACE_MS	10000
-
-uint64_t
-sup_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-uint64_t
-sup_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static const struct conf_job *
 sup_pick_job(struct sup *s)
@@ -234,7 +217,7 @@ sup_unfinished(struct sup *s)
 		r.wr_code = -1;
 		r.wr_err = s->s_deadline_hit ? NAUT_ERR_DEADLINE :
 		    s->s_stopping ? NAUT_ERR_CANCELLED : NAUT_ERR_INTERNAL;
-		r.wr_time_ms = sup_wall_ms();
+		r.wr_time_ms = clock_wall_ms();
 		snprintf(r.wr_msg, sizeof(r.wr_msg), "%s", s->s_deadline_hit ?
 		    "batch deadline passed" : s->s_stopping ?
 		    "cancelled by shutdown" : "its worker failed repeatedly");
@@ -321,8 +304,8 @@ sup_run(struct sup *s)
 		return NAUT_EX_OSERR;
 	}
 
-	s->s_run_id = sup_wall_ms();
-	s->s_t0_ms = sup_now_ms();
+	s->s_run_id = clock_wall_ms();
+	s->s_t0_ms = clock_mono_ms();
 	if (c->sup.global_timeout_ms > 0)
 		s->s_deadline_ms = s->s_t0_ms + c->sup.global_timeout_ms;
 	s->s_heritage.wh_conf = c;

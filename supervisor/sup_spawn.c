@@ -141,7 +141,7 @@ sup_spawn(struct sup *s, unsigned w)
 	sw->sw_index = w;
 	sw->sw_pid = pid;
 	sw->sw_fd = sv[0];
-	sw->sw_started_ms = sup_now_ms();
+	sw->sw_started_ms = clock_mono_ms();
 	ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
 		fatal("calloc");
@@ -275,7 +275,7 @@ sup_reap(struct sup *s)
 		 * Crash loop: SUP_CRASH_MAX crashes within the window and the
 		 * worker stays down (nginx's "cannot be respawned").
 		 */
-		now = sup_now_ms();
+		now = clock_mono_ms();
 		oldest = sw->sw_crash_ms[sw->sw_restarts % SUP_CRASH_MAX];
 		sw->sw_crash_ms[sw->sw_restarts % SUP_CRASH_MAX] = now;
 		loop = sw->sw_restarts >= SUP_CRASH_MAX - 1 && oldest != 0 &&

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "naut_enums.h"
+#include "clock.h"
 #include "wrk.h"
 
 struct event_base;
@@ -43,8 +44,6 @@ struct wrk {
 	int			 w_waiting;
 };
 
-uint64_t	wrk_now_ms(void);		/* CLOCK_MONOTONIC */
-uint64_t	wrk_wall_ms(void);		/* CLOCK_REALTIME */
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
 void		 wrk_send(struct wrk *, const struct wrk_rec *);
 

@@ -34,24 +34,6 @@ struct kh_entry {
 	struct kh_entry	*next;
 };
 
-uint64_t
-wrk_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-uint64_t
-wrk_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* known_hosts files are parsed once per worker, not once per connection. */
 struct kh *
 wrk_knownhosts(struct wrk *w, const char *path)
@@ -198,7 +180,7 @@ heartbeat_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	shm_worker_heartbeat(w->w_h->wh_shm, w->w_h->wh_index, wrk_now_ms());
+	shm_worker_heartbeat(w->w_h->wh_shm, w->w_h->wh_index, clock_mono_ms());
 }
 
 static void
@@ -231,7 +213,7 @@ wrk_main(const struct wrk_heritage *h)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	/* Retry jitter must differ between workers forked from one parent. */
-	w.w_rng = ((uint64_t)getpid() << 32) ^ wrk_wall_ms() ^
+	w.w_rng = ((uint64_t)getpid() << 32) ^ clock_wall_ms() ^
 	    ((uint64_t)h->wh_index * 0x9e3779b97f4a7c15ULL);
 	if (libssh2_init(0) != 0)
 		fatalx("libssh2_init failed");
@@ -256,7 +238,7 @@ wrk_main(const struct wrk_heritage *h)
 	evtimer_add(hb, &hbtv);
 	heartbeat_cb(-1, 0, &w);
 	if (h->wh_deadline_ms != 0) {
-		uint64_t now = wrk_now_ms(), left;
+		uint64_t now = clock_mono_ms(), left;
 		struct timeval tv;
 
 		left = h->wh_deadline_ms > now ? h->wh_deadline_ms - now : 0;

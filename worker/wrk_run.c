@@ -72,8 +72,8 @@ run_record(struct wrk_run *r, uint32_t type, size_t cmd, enum naut_err err,
 	rec.wr_err = err;
 	rec.wr_attempts = r->attempts;
 	rec.wr_code = code;
-	rec.wr_time_ms = wrk_wall_ms();
-	rec.wr_dur_ms = r->t_attempt ? wrk_now_ms() - r->t_attempt : 0;
+	rec.wr_time_ms = clock_wall_ms();
+	rec.wr_dur_ms = r->t_attempt ? clock_mono_ms() - r->t_attempt : 0;
 	rec.wr_bytes = bytes;
 	if (msg != NULL)
 		snprintf(rec.wr_msg, sizeof(rec.wr_msg), "%s", msg);
@@ -98,7 +98,7 @@ run_shm(struct wrk_run *r, int run, int result, enum naut_err err,
 		d.last_err = err;
 		d.last_dur_ms = (uint32_t)dur;
 		if (result == NAUT_RESULT_OK)
-			d.last_ok_ms = wrk_wall_ms();
+			d.last_ok_ms = clock_wall_ms();
 	}
 	d.owner = r->w->w_h->wh_index;
 	shm_dev_write(seg, r->idx, &d);
@@ -139,7 +139,7 @@ run_end(struct wrk_run *r, enum naut_err err, const char *msg)
 	run_shm(r, err == NAUT_ERR_OK ? NAUT_RUN_DONE : NAUT_RUN_FAILED,
 	    err == NAUT_ERR_OK ? NAUT_RESULT_OK : (err == NAUT_ERR_CANCELLED ?
 	    NAUT_RESULT_CANCELLED : NAUT_RESULT_FAILED), err,
-	    r->t_attempt ? wrk_now_ms() - r->t_attempt : 0, 0);
+	    r->t_attempt ? clock_mono_ms() - r->t_attempt : 0, 0);
 	run_free(r);
 	wrk_run_pump(w);
 }
@@ -220,7 +220,7 @@ run_done(void *arg, enum naut_err err, const char *msg)
 	const struct conf_props *p = &r->dev->p;
 	struct breaker_params bp;
 	struct shm_dev d;
-	uint64_t now = wrk_now_ms(), dur = now - r->t_attempt;
+	uint64_t now = clock_mono_ms(), dur = now - r->t_attempt;
 
 	r->att = NULL;
 	run_release(r);
@@ -287,7 +287,7 @@ run_attempt(struct wrk_run *r)
 	struct wrk *w = r->w;
 	struct breaker_params bp;
 	struct shm_dev d;
-	uint64_t now = wrk_now_ms();
+	uint64_t now = clock_mono_ms();
 
 	if (r->dev->p.transport != CONF_TRANSPORT_SSH) {
 		/* REST and NETCONF sessions arrive with their issues. */
