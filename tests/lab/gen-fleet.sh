@@ -60,7 +60,7 @@ first=0
 out=""
 server=sshd
 auth=key
-mode=exec
+mode="exec"
 cmds=""
 name=lab
 outdir=""
@@ -105,9 +105,10 @@ dropbear)
 	port=$LAB_DROPBEAR_PORT
 	dfirst=${LAB_DROPBEAR_FIRST:-0}
 	dcount=${LAB_DROPBEAR_COUNT:-10}
-	[ "$first" -ge "$dfirst" ] &&
-	    [ $((first + n)) -le $((dfirst + dcount)) ] ||
-	    die "dropbear serves devices $dfirst..$((dfirst + dcount - 1)) only"
+	if [ "$first" -lt "$dfirst" ] ||
+	    [ $((first + n)) -gt $((dfirst + dcount)) ]; then
+		die "dropbear serves devices $dfirst..$((dfirst + dcount - 1)) only"
+	fi
 	;;
 *) die "-s must be sshd, kbd or dropbear" ;;
 esac

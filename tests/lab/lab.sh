@@ -66,7 +66,9 @@ check_port() {
 	case $2 in
 	''|*[!0-9]*) die "$1 must be a port number, not \"$2\"" ;;
 	esac
-	[ "$2" -ge 1 ] && [ "$2" -le 65535 ] || die "$1 $2 is not a port"
+	if [ "$2" -lt 1 ] || [ "$2" -gt 65535 ]; then
+		die "$1 $2 is not a port"
+	fi
 }
 
 # Device k is 127.(1 + k/65536).(k/256 % 256).(k % 256): see README.
@@ -275,7 +277,7 @@ AllowTcpForwarding no
 AllowAgentForwarding no
 PermitTunnel no
 PermitUserRC no
-ForceCommand exec $LAB_EMU --lab $LAB_DIR
+ForceCommand $EMU_CMD
 Subsystem netconf $LAB_DIR/netconf-subsystem
 LogLevel INFO
 EOF
@@ -350,7 +352,7 @@ start_server() {	# name port
 		    -r "$LAB_DIR/dropbear_ecdsa_host_key" \
 		    -r "$LAB_DIR/dropbear_rsa_host_key" \
 		    -P "$LAB_DIR/dropbear.pid" \
-		    -c "exec $LAB_EMU --lab $LAB_DIR" \
+		    -c "$EMU_CMD" \
 		    </dev/null >>"$LAB_DIR/dropbear.log" 2>&1 &
 		;;
 	esac
@@ -368,8 +370,9 @@ lab_start() {
 	for v in LAB_SSHD_PORT LAB_KBD_PORT LAB_DROPBEAR_PORT; do
 		eval "check_port $v \"\$$v\""
 	done
-	[ "$LAB_DROPBEAR_COUNT" -ge 1 ] && [ "$LAB_DROPBEAR_COUNT" -le 10 ] ||
-	    die "LAB_DROPBEAR_COUNT must be 1..10 (dropbear's limit)"
+	if [ "$LAB_DROPBEAR_COUNT" -lt 1 ] || [ "$LAB_DROPBEAR_COUNT" -gt 10 ]; then
+		die "LAB_DROPBEAR_COUNT must be 1..10 (dropbear's limit)"
+	fi
 	command -v ssh-keygen >/dev/null || die "no ssh-keygen (openssh-client)"
 	[ -x "$LAB_SSHD" ] || die "no $LAB_SSHD (openssh-server)"
 	[ -x "$LAB_DROPBEAR" ] || die "no $LAB_DROPBEAR (dropbear-bin)"
@@ -381,6 +384,9 @@ lab_start() {
 	# as the lab user, instead of in every session.
 	runuser -u "$LAB_USER" -- "$LAB_EMU" --lab "$LAB_DIR" --check ||
 	    die "the emulator fails as $LAB_USER (see above)"
+	# The user's shell runs this: no signal from an early ^C until the
+	# emulator ignores them itself, and no shell left behind (exec).
+	EMU_CMD="trap '' INT QUIT TSTP; exec $LAB_EMU --lab $LAB_DIR"
 	mkdir -p /run/sshd
 	chmod 755 /run/sshd
 	ln -sf "$LAB_SSHD" "$LAB_DIR/naut-lab-sshd"
@@ -421,8 +427,10 @@ stop_server() {
 		sleep 0.05
 		i=$((i + 1))
 	done
-	# shellcheck disable=SC2086
-	[ -n "$alive" ] && kill -KILL $alive 2>/dev/null || true
+	if [ -n "$alive" ]; then
+		# shellcheck disable=SC2086
+		kill -KILL $alive 2>/dev/null || true
+	fi
 	rm -f "$LAB_DIR/$1.pid"
 	echo "lab: $1 stopped (pid $p)"
 }
