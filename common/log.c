@@ -126,6 +126,24 @@ log_set_sink(log_sink_fn *fn, void *arg)
 void
 log_emit(enum log_level lvl, const char *proc, long pid, const char *msg)
 {
+	log_emit_fields(lvl, proc, pid, NULL, msg);
+}
+
+static void
+log_json_field(FILE *fp, const char *k, const char *v)
+{
+	char esc[1024];
+
+	if (v == NULL)
+		return;
+	log_json_escape(esc, sizeof(esc), v);
+	fprintf(fp, ",\"%s\":\"%s\"", k, esc);
+}
+
+void
+log_emit_fields(enum log_level lvl, const char *proc, long pid,
+    const struct log_fields *f, const char *msg)
+{
 	char esc[8192], ts[64];
 	struct timespec now;
 	struct tm tm;
@@ -139,10 +157,19 @@ log_emit(enum log_level lvl, const char *proc, long pid, const char *msg)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (now.tv_nsec / 1000000) % 1000);
 	if (log_fmt == LOG_FMT_JSON) {
-		log_json_escape(esc, sizeof(esc), msg);
 		fprintf(fp, "{\"ts\":\"%s\",\"level\":\"%s\",\"proc\":\"%s\","
-		    "\"pid\":%ld,\"msg\":\"%s\"}\n", ts, log_lvlname[lvl],
-		    proc, pid, esc);
+		    "\"pid\":%ld", ts, log_lvlname[lvl], proc, pid);
+		if (f != NULL) {
+			log_json_field(fp, "device", f->lf_device);
+			log_json_field(fp, "transport", f->lf_transport);
+			log_json_field(fp, "event", f->lf_event);
+			log_json_field(fp, "status", f->lf_status);
+			if (f->lf_duration_ms >= 0)
+				fprintf(fp, ",\"duration_ms\":%lld",
+				    (long long)f->lf_duration_ms);
+		}
+		log_json_escape(esc, sizeof(esc), msg);
+		fprintf(fp, ",\"msg\":\"%s\"}\n", esc);
 	} else {
 		log_text_escape(esc, sizeof(esc), msg);
 		fprintf(fp, "%s %s[%ld] %s: %s\n", ts, proc, pid,

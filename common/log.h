@@ -6,6 +6,7 @@
 #define NAUT_LOG_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum log_level {
@@ -29,12 +30,26 @@ enum log_format {
 #define NAUT_EX_TEMPFAIL	75
 #define NAUT_EX_CONFIG		78
 
+/*
+ * The structured part of an event about one device.  JSON output carries
+ * each set field as its own key; text output only the message.
+ */
+struct log_fields {
+	const char	*lf_device;
+	const char	*lf_transport;
+	const char	*lf_event;	/* retry, device_failed, breaker_open ... */
+	const char	*lf_status;	/* a status word, e.g. timeout */
+	int64_t		 lf_duration_ms;	/* -1: none */
+};
+
 typedef void log_sink_fn(void *, enum log_level, const char *msg);
 
 void	log_init(FILE *, enum log_format, enum log_level);
 /* Send formatted lines to fn instead of writing them (workers). */
 void	log_set_sink(log_sink_fn *, void *);
 void	log_emit(enum log_level, const char *proc, long pid, const char *);
+void	log_emit_fields(enum log_level, const char *proc, long pid,
+	    const struct log_fields *, const char *);
 void	log_procinit(const char *);
 void	log_setlevel(enum log_level);
 int	log_getlevel(void);

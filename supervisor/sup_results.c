@@ -144,21 +144,28 @@ sup_results_handle(struct sup *s, const struct wrk_rec *r)
 void
 sup_results_log(struct sup *s, unsigned w, pid_t pid, const struct wrk_rec *r)
 {
-	char proc[32], msg[WRK_MSG_MAX + 1];
+	char proc[32], msg[WRK_MSG_MAX + 1], event[sizeof(r->wr_event) + 1];
+	struct log_fields f, *fp = NULL;
+	enum log_level lvl = LOG_LVL_WARN;
 
-	(void)s;
 	snprintf(proc, sizeof(proc), "worker-%u", w);
 	memcpy(msg, r->wr_msg, WRK_MSG_MAX);
 	msg[WRK_MSG_MAX] = '\0';
-	switch (r->wr_err) {
-	case LOG_LVL_ERROR:
-	case LOG_LVL_WARN:
-	case LOG_LVL_INFO:
-	case LOG_LVL_DEBUG:
-		log_emit((enum log_level)r->wr_err, proc, (long)pid, msg);
-		break;
-	default:
-		log_emit(LOG_LVL_WARN, proc, (long)pid, msg);
-		break;
+	if (r->wr_code >= LOG_LVL_ERROR && r->wr_code <= LOG_LVL_DEBUG)
+		lvl = (enum log_level)r->wr_code;
+	if (r->wr_dev != WRK_NODEV && r->wr_dev < s->s_conf->ndevices) {
+		const struct conf_device *d = &s->s_conf->devices[r->wr_dev];
+
+		memcpy(event, r->wr_event, sizeof(r->wr_event));
+		event[sizeof(r->wr_event)] = '\0';
+		memset(&f, 0, sizeof(f));
+		f.lf_device = d->name;
+		f.lf_transport = conf_transport_names[d->p.transport];
+		f.lf_event = event;
+		f.lf_status = naut_err_name(r->wr_err);
+		f.lf_duration_ms = r->wr_dur_ms == UINT64_MAX ? -1 :
+		    (int64_t)r->wr_dur_ms;
+		fp = &f;
 	}
+	log_emit_fields(lvl, proc, (long)pid, fp, msg);
 }

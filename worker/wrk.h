@@ -28,7 +28,10 @@ struct wrk_heritage {
 /* Records a worker sends; the supervisor is the only writer of results. */
 #define WRK_REC_RESULT	1	/* one device x command */
 #define WRK_REC_DEVICE	2	/* a device finished (wr_cmd unused) */
-#define WRK_REC_LOG	3	/* a log line: wr_err level, wr_msg text */
+#define WRK_REC_LOG	3	/* a log line: wr_code level, wr_msg text; an
+				   event about a device also has wr_dev,
+				   wr_event, wr_err status, wr_dur_ms */
+#define WRK_NODEV	UINT32_MAX
 
 #define WRK_MSG_MAX	384
 
@@ -42,6 +45,7 @@ struct wrk_rec {
 	uint64_t	wr_time_ms;	/* CLOCK_REALTIME at the end */
 	uint64_t	wr_dur_ms;
 	uint64_t	wr_bytes;
+	char		wr_event[24];		/* log event name */
 	char		wr_msg[WRK_MSG_MAX];	/* error text or log line */
 };
 

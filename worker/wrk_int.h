@@ -10,6 +10,7 @@
 #include <sys/queue.h>
 
 #include "conf.h"
+#include "log.h"
 #include "naut_enums.h"
 #include "clock.h"
 #include "wrk.h"
@@ -46,6 +47,9 @@ struct wrk {
 
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
 void		 wrk_send(struct wrk *, const struct wrk_rec *);
+void		 wrk_log_event(struct wrk *, enum log_level, unsigned dev,
+		    const char *event, enum naut_err status, int64_t dur_ms,
+		    const char *, ...) __attribute__((format(printf, 7, 8)));
 
 /* wrk_main.c */
 void		 wrk_wait_budget(struct wrk *, int on);

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -85,9 +87,33 @@ wrk_log_sink(void *arg, enum log_level lvl, const char *msg)
 
 	memset(&rec, 0, sizeof(rec));
 	rec.wr_type = WRK_REC_LOG;
-	rec.wr_err = lvl;
-	rec.wr_code = -1;
+	rec.wr_dev = WRK_NODEV;
+	rec.wr_code = (int32_t)lvl;
 	snprintf(rec.wr_msg, sizeof(rec.wr_msg), "%s", msg);
+	wrk_send(w, &rec);
+}
+
+/* An event about a device, with its fields kept apart for JSON logs. */
+void
+wrk_log_event(struct wrk *w, enum log_level lvl, unsigned dev,
+    const char *event, enum naut_err status, int64_t dur_ms,
+    const char *fmt, ...)
+{
+	struct wrk_rec rec;
+	va_list ap;
+
+	if ((int)lvl > log_getlevel())
+		return;
+	memset(&rec, 0, sizeof(rec));
+	rec.wr_type = WRK_REC_LOG;
+	rec.wr_dev = dev;
+	rec.wr_code = (int32_t)lvl;
+	rec.wr_err = status;
+	rec.wr_dur_ms = dur_ms < 0 ? UINT64_MAX : (uint64_t)dur_ms;
+	snprintf(rec.wr_event, sizeof(rec.wr_event), "%s", event);
+	va_start(ap, fmt);
+	vsnprintf(rec.wr_msg, sizeof(rec.wr_msg), fmt, ap);
+	va_end(ap);
 	wrk_send(w, &rec);
 }
 

@@ -180,7 +180,8 @@ run_output(void *arg, size_t cmd, const char *out, size_t len, int code)
 	ctr_observe(&r->w->w_ctr->output_bytes, len);
 	if (wrk_out_write(r->w->w_h->wh_outdir, r->dev->name,
 	    j->commands[cmd], data, clen, err, sizeof(err)) != 0) {
-		log_warnx("device %s: %s", r->dev->name, err);
+		wrk_log_event(r->w, LOG_LVL_WARN, r->idx, "save_failed",
+		    NAUT_ERR_INTERNAL, -1, "device %s: %s", r->dev->name, err);
 		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_INTERNAL, code, len,
 		    err);
 		r->save_failed = 1;
@@ -240,13 +241,15 @@ run_done(void *arg, enum naut_err err, const char *msg)
 	shm_dev_read(w->w_h->wh_shm, r->dev->brk_dev, &d);
 	if (err == NAUT_ERR_OK) {
 		if (breaker_success(&d.brk, &bp, now))
-			log_info("device %s: breaker closed", r->dev->name);
+			wrk_log_event(w, LOG_LVL_INFO, r->idx, "breaker_closed",
+			    err, -1, "device %s: breaker closed", r->dev->name);
 	} else if (err == NAUT_ERR_CANCELLED || err == NAUT_ERR_DEADLINE) {
 		if (r->probe)
 			breaker_abandon(&d.brk);
 	} else if (breaker_failure(&d.brk, &bp, now)) {
 		CTR_INC(w->w_ctr, breaker_trips);
-		log_info("device %s: breaker%s%s opened", r->dev->name,
+		wrk_log_event(w, LOG_LVL_INFO, r->idx, "breaker_opened", err,
+		    -1, "device %s: breaker%s%s opened", r->dev->name,
 		    r->dev->p.breaker_key ? " " : "", r->dev->p.breaker_key ?
 		    r->dev->p.breaker_key : "");
 	}
@@ -267,14 +270,17 @@ run_done(void *arg, enum naut_err err, const char *msg)
 		struct timeval tv = { (time_t)(ms / 1000),
 		    (suseconds_t)(ms % 1000) * 1000 };
 
-		log_debug("device %s: %s; retry %u in %llu ms", r->dev->name,
-		    msg, r->attempts, (unsigned long long)ms);
+		wrk_log_event(w, LOG_LVL_DEBUG, r->idx, "retry", err,
+		    (int64_t)dur, "device %s: %s; retry %u in %llu ms",
+		    r->dev->name, msg, r->attempts, (unsigned long long)ms);
 		run_shm(r, NAUT_RUN_BACKOFF, -1, err, 0, 0);
 		evtimer_add(r->retry, &tv);
 		return;
 	}
-	log_info("device %s: %s: %s (after %u attempt%s)", r->dev->name,
-	    naut_err_name(err), msg, r->attempts, r->attempts == 1 ? "" : "s");
+	wrk_log_event(w, LOG_LVL_INFO, r->idx, "device_failed", err,
+	    (int64_t)dur, "device %s: %s: %s (after %u attempt%s)",
+	    r->dev->name, naut_err_name(err), msg, r->attempts,
+	    r->attempts == 1 ? "" : "s");
 	run_end(r, err, msg);
 }
 

@@ -174,10 +174,11 @@ ssh_tmo_cb(evutil_socket_t fd, short what, void *arg)
 		ssh_finish(x);
 		return;
 	}
+	/* The login prompt is still authentication's time. */
 	ssh_fail(x, NAUT_ERR_TIMEOUT, "timeout in %s after %s",
 	    ssh_phase_names[x->phase], x->phase <= PH_CONNECT ? "connect "
-	    "timeout" : x->phase <= PH_AUTH_KBD ? "auth timeout" :
-	    "command timeout");
+	    "timeout" : x->phase <= PH_AUTH_KBD || (x->phase == PH_SH_READ &&
+	    x->sh_what == SH_LOGIN) ? "auth timeout" : "command timeout");
 	ssh_finish(x);
 }
 

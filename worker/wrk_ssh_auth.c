@@ -100,7 +100,9 @@ ssh_ph_hostkey(struct ssh_attempt *x)
 				return ssh_fail(x, NAUT_ERR_INTERNAL, "cannot "
 				    "record host key in %s: %s",
 				    p->known_hosts, strerror(errno));
-			log_info("device %s: new host key recorded in %s",
+			wrk_log_event(x->w, LOG_LVL_INFO, x->dev->index,
+			    "hostkey_recorded", NAUT_ERR_OK, -1,
+			    "device %s: new host key recorded in %s",
 			    x->dev->name, p->known_hosts);
 			return STEP_NEXT;
 		}

@@ -82,6 +82,10 @@ done
 ok $good "every healthy device is ok"
 [ ! -s "$T/budget.bad" ]
 ok $? "budget invariant held throughout (in_use <= limit, == sum(held))"
+jq -se 'map(select(.event == "device_failed" and .device == "dev10")) |
+    length == 1 and .[0].status == "timeout" and .[0].transport == "ssh" and
+    .[0].duration_ms >= 0' "$T/log" >/dev/null 2>&1
+ok $? "a failed device is logged as an event with device, status and duration fields"
 
 # 2. Dead devices behind shared breakers fail fast.
 "$B/tests/silent_listener" 127.0.0.1 $((LAB_PORT_BASE + 9)) 60 &
