@@ -43,6 +43,7 @@
 	X(duration_ms,		COUNTER, "ms",	"Wall time spent in attempts, summed") \
 	X(breaker_rejections,	COUNTER, "",	"Attempts refused at once because the device breaker was open") \
 	X(breaker_trips,	COUNTER, "",	"Times a device breaker opened") \
+	X(breaker_closes,	COUNTER, "",	"Times a device breaker closed again after probes succeeded") \
 	X(bytes_received,	COUNTER, "bytes", "Bytes received from devices") \
 	X(bytes_sent,		COUNTER, "bytes", "Bytes sent to devices") \
 	X(budget_waits,		COUNTER, "",	"Times a session found the global budget exhausted and had to wait") \

@@ -240,9 +240,11 @@ run_done(void *arg, enum naut_err err, const char *msg)
 	run_params(r->dev, &bp);
 	shm_dev_read(w->w_h->wh_shm, r->dev->brk_dev, &d);
 	if (err == NAUT_ERR_OK) {
-		if (breaker_success(&d.brk, &bp, now))
+		if (breaker_success(&d.brk, &bp, now)) {
+			CTR_INC(w->w_ctr, breaker_closes);
 			wrk_log_event(w, LOG_LVL_INFO, r->idx, "breaker_closed",
 			    err, -1, "device %s: breaker closed", r->dev->name);
+		}
 	} else if (err == NAUT_ERR_CANCELLED || err == NAUT_ERR_DEADLINE) {
 		if (r->probe)
 			breaker_abandon(&d.brk);
