@@ -13,6 +13,11 @@ time openssh-server openssh-client dropbear-bin sshpass iproute2 valgrind passwd
 curl prometheus
 util-linux"
 
+# `deps.sh bench` adds what the benchmarks compare naut with.
+if [ "${1:-}" = bench ]; then
+	PKGS="$PKGS python3 python3-asyncssh python3-uvloop"
+fi
+
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
