@@ -381,21 +381,19 @@ int
 conf_props_parse(struct conf_ctx *ctx, struct conf_props *p,
     const struct ynode *map, const char *const *extra, int level)
 {
-	static const char *cand[NROWS + 16];
+	const char *cand[NROWS + 16];
 	size_t i, j, nc = 0;
 	int rc = 0;
 
-	(void)level;
-	if (cand[0] == NULL) {
-		for (i = 0; i < NROWS; i++)
-			if (prop_rows[i].parent == NULL)
-				cand[nc++] = prop_rows[i].key;
-		cand[nc++] = "timeout";
-		cand[nc++] = "backoff";
-		cand[nc++] = "breaker";
-		cand[nc++] = "tags";
-		cand[nc] = NULL;
-	}
+	/* The keys a level may use, for "did you mean" suggestions. */
+	for (i = 0; i < NROWS; i++)
+		if (prop_rows[i].parent == NULL)
+			cand[nc++] = prop_rows[i].key;
+	cand[nc++] = "timeout";
+	cand[nc++] = "backoff";
+	cand[nc++] = "breaker";
+	cand[nc++] = "tags";
+	cand[nc] = NULL;
 	for (i = 0; i < map->n; i++) {
 		const struct ynode *k = map->items[2 * i];
 		const struct ynode *v = map->items[2 * i + 1];
