@@ -5,16 +5,7 @@
 # breaker shared by the 20, as behind one controller) and without
 # (threshold 1000).  Median of NAUT_BENCH_RUNS (3) runs each.
 set -eu
-BUILD=$1
-OUT=$2
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-export NAUT_BUILD=$BUILD
-RUNS=${NAUT_BENCH_RUNS:-3}
-export LAB_DIR=$BUILD/bench-lab
-export LAB_SSHD_PORT=22410 LAB_KBD_PORT=22411 LAB_DROPBEAR_PORT=22412
-sh tests/lab/lab.sh start >/dev/null
-trap ': >"$LAB_DIR/devices.conf"; sh tests/lab/lab.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
-eval "$(sh tests/lab/lab.sh env)"
+. bench/lab.inc
 echo "0-19 behaviour=hang_login" >"$LAB_DEVICES_CONF"
 sh tests/lab/gen-fleet.sh 100 -o "$OUT/brk-base.yaml" -m exec \
     -C "show version" -n benchbrk -d "$OUT/brk-output" -w 2 -c 10 \

@@ -6,18 +6,9 @@
 # peak RSS is the largest process of the tree.  Medians of RUNS (3).
 # The lab's sshd shares the two cores, so wall time measures the lab too.
 set -eu
-BUILD=$1
-OUT=$2
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-export NAUT_BUILD=$BUILD
 N=${NAUT_BENCH_SSH_DEVICES:-1000}
-RUNS=${NAUT_BENCH_RUNS:-3}
 C=50
-export LAB_DIR=$BUILD/bench-lab
-export LAB_SSHD_PORT=22410 LAB_KBD_PORT=22411 LAB_DROPBEAR_PORT=22412
-sh tests/lab/lab.sh start >/dev/null
-trap 'sh tests/lab/lab.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
-eval "$(sh tests/lab/lab.sh env)"
+. bench/lab.inc
 F=$OUT/cmp-fleet.yaml
 sh tests/lab/gen-fleet.sh "$N" -o "$F" -m exec -C "show version" -n cmp \
     -d "$OUT/cmp-output" -w 2 -c $C -k ed25519 >/dev/null 2>&1

@@ -6,17 +6,8 @@
 # ms of CPU per login on the same two cores, so wall time measures the lab
 # more than naut; CPU per device is naut's own figure.
 set -eu
-BUILD=$1
-OUT=$2
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-export NAUT_BUILD=$BUILD
 N=${NAUT_BENCH_SSH_DEVICES:-1000}
-RUNS=${NAUT_BENCH_RUNS:-3}
-export LAB_DIR=$BUILD/bench-lab
-export LAB_SSHD_PORT=22410 LAB_KBD_PORT=22411 LAB_DROPBEAR_PORT=22412
-sh tests/lab/lab.sh start >/dev/null
-trap 'sh tests/lab/lab.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
-eval "$(sh tests/lab/lab.sh env)"
+. bench/lab.inc
 F=$OUT/ssh-fleet.yaml
 sh tests/lab/gen-fleet.sh "$N" -o "$F" -m exec -C "show version" -n bench \
     -d "$OUT/ssh-output" -w 2 -c 50 -k ed25519 >/dev/null
