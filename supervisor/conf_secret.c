@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf_int.h"
@@ -45,8 +46,19 @@ secret_read_file(const char *path, char **out, size_t *lenp)
 	size_t len = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	struct stat st;
+
+	/*
+	 * A regular file only: a FIFO or a terminal named by mistake would
+	 * block the load (O_NONBLOCK makes the open itself safe).
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY))
+	    == -1)
 		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -2;
+	}
 	buf = xmalloc(SECRET_MAX + 1);
 	while ((n = read(fd, buf + len, SECRET_MAX - len)) > 0)
 		len += (size_t)n;
@@ -84,6 +96,7 @@ conf_secret_get(struct conf_ctx *ctx, struct conf *c, enum conf_secret_src src,
 {
 	struct conf_secret *s;
 	char key[PATH_MAX + 8];
+	int rc;
 	size_t klen;
 	const char *v;
 
@@ -122,7 +135,10 @@ conf_secret_get(struct conf_ctx *ctx, struct conf *c, enum conf_secret_src src,
 		}
 		break;
 	case CONF_SECRET_FILE:
-		if (secret_read_file(ref, &s->value, &s->len) != 0)
+		if ((rc = secret_read_file(ref, &s->value, &s->len)) == -2)
+			conf_err(ctx, pos, "%s \"%s\" is not a regular file",
+			    what, ref);
+		else if (rc != 0)
 			conf_err(ctx, pos, "%s \"%s\" cannot be read: %s", what,
 			    ref, strerror(errno));
 		else if (s->len == 0) {
