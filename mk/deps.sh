@@ -17,6 +17,10 @@ util-linux"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS python3 python3-asyncssh python3-uvloop"
 fi
+# `deps.sh fuzz`: libFuzzer comes with clang's runtime.
+if [ "${1:-}" = fuzz ]; then
+	PKGS="$PKGS clang libclang-rt-14-dev"
+fi
 
 missing=""
 for p in $PKGS; do
