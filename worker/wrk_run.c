@@ -123,11 +123,10 @@ static void
 run_end(struct wrk_run *r, enum naut_err err, const char *msg)
 {
 	const struct conf_job *j = r->w->w_h->wh_job;
+	struct wrk *w = r->w;
 	size_t i;
 
 	/* Each command gets exactly one record: those never saved, now. */
-	struct wrk *w = r->w;
-
 	for (i = r->next_cmd; i < j->ncommands; i++)
 		run_record(r, WRK_REC_RESULT, i, err, -1, 0, msg);
 	/*
@@ -448,7 +447,7 @@ wrk_run_drain(struct wrk *w)
 		if (r->att != NULL)
 			continue;
 		evtimer_del(r->retry);
+		/* Frees r only: draining, the pump starts and frees nothing. */
 		run_end(r, NAUT_ERR_CANCELLED, "cancelled by shutdown");
-		next = TAILQ_FIRST(&w->w_runs);	/* restart: the list changed */
 	}
 }
