@@ -197,6 +197,18 @@ sup_clean_tmp(struct sup *s, unsigned w, pid_t pid)
 	}
 }
 
+/* The loop ends once every worker finished or will not be restarted. */
+static void
+sup_check_done(struct sup *s)
+{
+	unsigned w;
+
+	for (w = 0; w < s->s_nworkers; w++)
+		if (!s->s_workers[w].sw_done)
+			return;
+	event_base_loopexit(s->s_base, NULL);
+}
+
 struct sup_restart {
 	struct sup	*s;
 	unsigned	 w;
@@ -214,10 +226,9 @@ sup_restart_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	event_free(r->ev);
 	free(r);
-	if (s->s_stopping || sup_spawn(s, w) != 0) {
+	if (s->s_stopping || s->s_deadline_hit || sup_spawn(s, w) != 0) {
 		s->s_workers[w].sw_done = 1;
-		if (s->s_alive == 0)
-			event_base_loopexit(s->s_base, NULL);
+		sup_check_done(s);
 	}
 }
 
@@ -314,10 +325,7 @@ sup_reap(struct sup *s)
 			evtimer_add(r->ev, &tv);
 		}
 	}
-	for (w = 0; w < s->s_nworkers; w++)
-		if (!s->s_workers[w].sw_done)
-			return;
-	event_base_loopexit(s->s_base, NULL);
+	sup_check_done(s);
 }
 
 void
