@@ -286,10 +286,14 @@ sup_reap(struct sup *s)
 		 * Crash loop: SUP_CRASH_MAX crashes within the window and the
 		 * worker stays down (nginx's "cannot be respawned").
 		 */
+		/*
+		 * Crash k goes to slot k % 5; the slot after it then holds
+		 * crash k - 4, the oldest of the last five.
+		 */
 		now = clock_mono_ms();
-		oldest = sw->sw_crash_ms[sw->sw_restarts % SUP_CRASH_MAX];
 		sw->sw_crash_ms[sw->sw_restarts % SUP_CRASH_MAX] = now;
-		loop = sw->sw_restarts >= SUP_CRASH_MAX - 1 && oldest != 0 &&
+		oldest = sw->sw_crash_ms[(sw->sw_restarts + 1) % SUP_CRASH_MAX];
+		loop = sw->sw_restarts >= SUP_CRASH_MAX - 1 &&
 		    now - oldest < SUP_CRASH_WINDOW_MS;
 		if ((WIFEXITED(status) && WEXITSTATUS(status) ==
 		    WRK_EXIT_FATAL) || loop || s->s_stopping ||

@@ -231,4 +231,34 @@ ok $? "SIGHUP: a broken file is reported with file:line:col, a valid one accepte
 [ "$(rc)" -eq 0 ] && records_exact 60 1 && [ ! -e "$T/naut.pid" ]
 ok $? "the batch finished unharmed by both reloads; the pid file is gone"
 cat "$T/log" >>"$T/all.log"
+
+# 7. A worker that keeps crashing is given up after 5 crashes in 60 s:
+#    the supervisor says why, every device still gets its records, exit 1.
+echo "* behaviour=slow delay=50" >"$LAB_DEVICES_CONF"
+fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
+sed -i 's/workers: 2/workers: 1/' "$F"
+fleet_devs "$F" 0 80
+echo "jobs: [ { name: j, commands: [show version] } ]" >>"$F"
+rm -rf "$T/out"
+timeout 300 "$S" -q -c "$F" >"$T/stdout" 2>"$T/log" &
+tpid=$!
+sleep 0.3
+sup=$(pgrep -P $tpid)
+kills=0
+while [ $kills -lt 5 ]; do
+	w=$(pgrep -P "$sup" | head -1)
+	if [ -n "$w" ]; then
+		kill -9 "$w" 2>/dev/null && kills=$((kills + 1))
+		sleep 0.05
+	else
+		sleep 0.02
+	fi
+done
+wait $tpid
+echo $? >"$T/rc"
+: >"$LAB_DEVICES_CONF"
+grep -q "crashed 5 times within 60 s" "$T/log" && [ "$(rc)" -eq 1 ] &&
+    records_exact 80 1 &&
+    [ "$(jq -r 'select(.status == "internal") | .device' "$T/out/results.jsonl" | wc -l)" -gt 0 ]
+ok $? "a crash-looping worker is given up; its devices are reported, exit 1"
 no_crashes
