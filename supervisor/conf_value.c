@@ -71,18 +71,32 @@ cv_string(struct conf_ctx *ctx, const struct ynode *n, const char *what,
 	return 0;
 }
 
+/* A run of decimal digits at *sp, advanced past it; -1 if none or overflow. */
 static int
-parse_u64(const char *s, uint64_t *out)
+digit_run(const char **sp, uint64_t *out)
 {
+	const char *s = *sp;
 	uint64_t v = 0;
 
-	if (*s == '\0')
+	if (!isdigit((unsigned char)*s))
 		return -1;
-	for (; *s != '\0'; s++) {
-		if (!isdigit((unsigned char)*s) || v > (UINT64_MAX - 9) / 10)
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (UINT64_MAX - 9) / 10)
 			return -1;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
+	*sp = s;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v;
+
+	if (digit_run(&s, &v) != 0 || *s != '\0')
+		return -1;
 	*out = v;
 	return 0;
 }
@@ -153,16 +167,9 @@ conf_parse_duration(const char *s, uint64_t *ms)
 		return 0;
 	}
 	while (*s != '\0') {
-		uint64_t v = 0, mul;
-		int digits = 0;
+		uint64_t v, mul;
 
-		while (isdigit((unsigned char)*s)) {
-			if (v > (UINT64_MAX - 9) / 10)
-				return -1;
-			v = v * 10 + (uint64_t)(*s++ - '0');
-			digits++;
-		}
-		if (digits == 0)
+		if (digit_run(&s, &v) != 0)
 			return -1;
 		if (strncmp(s, "ms", 2) == 0) {
 			mul = 1;
@@ -236,16 +243,9 @@ cv_duration(struct conf_ctx *ctx, const struct ynode *n, const char *what,
 int
 conf_parse_size(const char *s, uint64_t *bytes)
 {
-	uint64_t v = 0, mul = 1;
-	int digits = 0;
+	uint64_t v, mul = 1;
 
-	while (isdigit((unsigned char)*s)) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s++ - '0');
-		digits++;
-	}
-	if (digits == 0)
+	if (digit_run(&s, &v) != 0)
 		return -1;
 	if (*s == 'k' || *s == 'K')
 		mul = 1024;
