@@ -43,6 +43,7 @@ struct wrk {
 	struct event		*w_wake;	/* budget wake fd */
 	struct event		*w_wake_tmo;	/* fallback for lost wakes */
 	int			 w_waiting;
+	char		       **w_outnames;	/* per command of the job */
 };
 
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
@@ -82,8 +83,9 @@ void		 ssh_cancel(struct ssh_attempt *, enum naut_err why,
 
 /* wrk_out.c: saved outputs. */
 int		 wrk_out_write(const char *outdir, const char *device,
-		    const char *command, const char *data, size_t len,
+		    const char *name, const char *data, size_t len,
 		    char *err, size_t errlen);
 void		 wrk_out_filename(const char *command, char *, size_t);
+char		**wrk_out_names(const struct conf_job *);
 
 #endif

@@ -250,6 +250,7 @@ wrk_main(const struct wrk_heritage *h)
 	if (w.w_dns == NULL)
 		w.w_dns = evdns_base_new(w.w_base, 0);
 	w.w_kh = htab_new(4);
+	w.w_outnames = wrk_out_names(h->wh_job);
 	w.w_ctr = shm_ctr(h->wh_shm, h->wh_index);
 	shm_worker_set(h->wh_shm, h->wh_index, getpid(), NAUT_WSTATE_RUNNING);
 
@@ -310,6 +311,9 @@ wrk_main(const struct wrk_heritage *h)
 		free(e);
 	}
 	htab_free(w.w_kh);
+	for (i = 0; w.w_outnames[i] != NULL; i++)
+		free(w.w_outnames[i]);
+	free(w.w_outnames);
 	evdns_base_free(w.w_dns, 0);
 	event_base_free(w.w_base);
 	libssh2_exit();

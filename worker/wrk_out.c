@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "wrk_int.h"
+#include "xmem.h"
 
 /* "show running-config | i x" -> "show_running-config_i_x" */
 void
@@ -59,15 +61,40 @@ mkdir_p(char *path, mode_t mode)
 	return 0;
 }
 
+/*
+ * The file names of a job's commands, worked out once per worker: two
+ * commands that map to one name ("show  run", "show run") must not
+ * overwrite each other, so a later one gets "_<its 1-based index>".
+ */
+char **
+wrk_out_names(const struct conf_job *j)
+{
+	char **v = xcalloc(j->ncommands + 1, sizeof(*v));
+	char buf[128];
+	size_t i, k;
+
+	for (i = 0; i < j->ncommands; i++) {
+		wrk_out_filename(j->commands[i], buf, sizeof(buf));
+		for (k = 0; k < i; k++)
+			if (strcmp(v[k], buf) == 0) {
+				size_t l = strlen(buf);
+
+				snprintf(buf + l, sizeof(buf) - l, "_%zu", i + 1);
+				break;
+			}
+		v[i] = xstrdup(buf);
+	}
+	return v;
+}
+
 int
-wrk_out_write(const char *outdir, const char *device, const char *command,
+wrk_out_write(const char *outdir, const char *device, const char *name,
     const char *data, size_t len, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], file[PATH_MAX], tmp[PATH_MAX + 32], name[128];
+	char dir[PATH_MAX], file[PATH_MAX], tmp[PATH_MAX + 32];
 	size_t off = 0;
 	int fd, dfd;
 
-	wrk_out_filename(command, name, sizeof(name));
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", outdir, device) >=
 	    sizeof(dir) || (size_t)snprintf(file, sizeof(file), "%s/%s.txt",
 	    dir, name) >= sizeof(file)) {

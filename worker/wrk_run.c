@@ -178,7 +178,7 @@ run_output(void *arg, size_t cmd, const char *out, size_t len, int code)
 	}
 	ctr_observe(&r->w->w_ctr->output_bytes, len);
 	if (wrk_out_write(r->w->w_h->wh_outdir, r->dev->name,
-	    j->commands[cmd], data, clen, err, sizeof(err)) != 0) {
+	    r->w->w_outnames[cmd], data, clen, err, sizeof(err)) != 0) {
 		wrk_log_event(r->w, LOG_LVL_WARN, r->idx, "save_failed",
 		    NAUT_ERR_INTERNAL, -1, "device %s: %s", r->dev->name, err);
 		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_INTERNAL, code, len,

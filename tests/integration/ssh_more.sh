@@ -72,4 +72,13 @@ for k in 0 1 2; do
 done
 [ "$(sort "$T/devs" | uniq | wc -l)" -eq 30 ] && [ "$(wc -l <"$T/devs")" -eq 30 ]
 ok $? "--shard 0/3, 1/3, 2/3 run every device exactly once"
+# 5. Two commands with one file name do not overwrite each other.
+fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
+fleet_devs "$F" 0 1
+echo "jobs: [ { name: j, commands: [show version, show  version, 'show version |'] } ]" >>"$F"
+naut "$F"
+[ -s "$T/out/dev0/show_version.txt" ] && [ -s "$T/out/dev0/show_version_2.txt" ] &&
+    [ -e "$T/out/dev0/show_version_3.txt" ] &&
+    [ "$(ls "$T/out/dev0" | wc -l)" -eq 3 ]
+ok $? "commands that map to one file name are saved side by side (_2, _3)"
 no_crashes
