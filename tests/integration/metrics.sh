@@ -15,6 +15,8 @@ fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
 sed -i 's/max_concurrent: 20/max_concurrent: 4/' "$F"
 fleet_devs "$F" 0 120
 printf '%s\n' '  - { name: "odd \"name\" \\ here", host: 127.1.0.200, platform: linux }' >>"$F"
+# A device that fails at once, so a worker has an event to log.
+echo "  - { name: closed, host: 127.0.0.1, port: 1, retries: 0 }" >>"$F"
 echo "jobs: [ { name: j, commands: [show version] } ]" >>"$F"
 rm -rf "$T/out"
 timeout 300 "$S" -q -c "$F" >"$T/stdout" 2>"$T/log" &
@@ -41,10 +43,10 @@ r=$?
 ok $? "promtool check metrics: no errors, no warnings"
 sed 's/^/#   /' "$T/promtool" | head -10
 grep -qx "naut_budget_limit 4" "$T/metrics" &&
-    grep -qx "naut_batch_devices 121" "$T/metrics" &&
+    grep -qx "naut_batch_devices 122" "$T/metrics" &&
     grep -q '^naut_build_info{version="' "$T/metrics" &&
     [ "$(awk '/^naut_attempts_total / { print $2 }' "$T/metrics")" -gt 0 ] &&
-    [ "$(grep -c '^naut_breaker_state{' "$T/metrics")" -eq 121 ] &&
+    [ "$(grep -c '^naut_breaker_state{' "$T/metrics")" -eq 122 ] &&
     [ "$(grep -c '^naut_worker_up{.*} 1$' "$T/metrics")" -eq 2 ]
 ok $? "the exposition carries the run's figures (budget, devices, attempts, workers)"
 grep -qF 'naut_breaker_state{device="odd \"name\" \\ here"}' "$T/metrics"
@@ -88,8 +90,8 @@ cat "$T/log" >>"$T/all.log"
 pw=$(cat "$LAB_PASSWORD_FILE")
 ! grep -rqF "$pw" "$T/metrics" "$T/log" "$T/out" "$T/healthz"
 ok $? "the device password appears in no metric, log line, record or output"
-grep -q '"proc":"worker-[0-9]' "$T/log" || ! grep -q 'worker-' "$T/log"
-ok $? "worker log lines arrive through the supervisor as whole JSON lines"
+grep -q '"proc":"worker-[0-9]*",.*"device":"closed",.*"event":"device_failed"' "$T/log"
+ok $? "a worker's event arrives through the supervisor as one JSON line"
 jq -e . "$T/log" >/dev/null 2>&1
 ok $? "every log line is valid JSON"
 no_crashes
