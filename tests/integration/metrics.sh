@@ -13,10 +13,11 @@ URL=http://127.0.0.1:$MPORT
 echo "* behaviour=slow delay=40" >"$LAB_DEVICES_CONF"
 fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
 sed -i 's/max_concurrent: 20/max_concurrent: 4/' "$F"
+# First in the list, so it runs before the batch is stopped: a device
+# that fails at once, which gives its worker an event to log.
+echo "  - { name: closed, host: 127.0.0.1, port: 1, retries: 0 }" >>"$F"
 fleet_devs "$F" 0 120
 printf '%s\n' '  - { name: "odd \"name\" \\ here", host: 127.1.0.200, platform: linux }' >>"$F"
-# A device that fails at once, so a worker has an event to log.
-echo "  - { name: closed, host: 127.0.0.1, port: 1, retries: 0 }" >>"$F"
 echo "jobs: [ { name: j, commands: [show version] } ]" >>"$F"
 rm -rf "$T/out"
 timeout 300 "$S" -q -c "$F" >"$T/stdout" 2>"$T/log" &
