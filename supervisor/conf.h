@@ -367,6 +367,12 @@ int		 conf_parse_duration(const char *, uint64_t *ms);
 int		 conf_parse_size(const char *, uint64_t *bytes);
 void		 conf_format_duration(uint64_t ms, char *, size_t);
 
+/* conf_steps.c: the commands, requests or RPCs a device's transport runs. */
+size_t		 conf_job_nsteps(const struct conf_job *, unsigned transport);
+size_t		 conf_job_maxsteps(const struct conf_job *);
+const char	*conf_job_step(const struct conf_job *, unsigned transport,
+		    size_t, char *, size_t);
+
 const struct conf_platform *conf_platform_find(const struct conf *,
 		    const char *);
 

@@ -66,6 +66,7 @@ struct sup {
 	FILE			*s_results;
 	uint64_t		 s_run_id;
 	uint8_t			*s_written;	/* device x command: record out */
+	size_t			 s_maxsteps;	/* row length of s_written */
 	struct sup_devstat	*s_dev;
 	size_t			 s_ndone, s_nok, s_nfailed;
 	uint64_t		 s_bystatus[32];

@@ -37,7 +37,8 @@ sup_results_open(struct sup *s)
 		close(fd);
 		return -1;
 	}
-	s->s_written = xcalloc(s->s_conf->ndevices * (s->s_job->ncommands + 1)
+	s->s_maxsteps = conf_job_maxsteps(s->s_job);
+	s->s_written = xcalloc(s->s_conf->ndevices * (s->s_maxsteps + 1)
 	    / 8 + 1, 1);
 	s->s_dev = xcalloc(s->s_conf->ndevices + 1, sizeof(*s->s_dev));
 	return 0;
@@ -67,7 +68,7 @@ static void
 sup_results_write(struct sup *s, const struct wrk_rec *r)
 {
 	const struct conf_device *d = &s->s_conf->devices[r->wr_dev];
-	char ts[64], msg[WRK_MSG_MAX + 1];
+	char ts[64], msg[WRK_MSG_MAX + 1], step[1024];
 	struct tm tm;
 	time_t t = (time_t)(r->wr_time_ms / 1000);
 	FILE *fp = s->s_results;
@@ -85,7 +86,8 @@ sup_results_write(struct sup *s, const struct wrk_rec *r)
 	fprintf(fp, ",\"port\":%u", d->p.port);
 	put_str(fp, "transport", conf_transport_names[d->p.transport]);
 	put_str(fp, "job", s->s_job->name);
-	put_str(fp, "command", s->s_job->commands[r->wr_cmd]);
+	put_str(fp, "command", conf_job_step(s->s_job, d->p.transport,
+	    r->wr_cmd, step, sizeof(step)));
 	put_str(fp, "status", naut_err_name(r->wr_err));
 	fprintf(fp, ",\"attempts\":%u,\"duration_ms\":%llu,\"bytes\":%llu",
 	    r->wr_attempts, (unsigned long long)r->wr_dur_ms,
@@ -111,9 +113,10 @@ sup_results_handle(struct sup *s, const struct wrk_rec *r)
 	}
 	switch (r->wr_type) {
 	case WRK_REC_RESULT:
-		if (r->wr_cmd >= s->s_job->ncommands)
+		if (r->wr_cmd >= conf_job_nsteps(s->s_job,
+		    c->devices[r->wr_dev].p.transport))
 			return;
-		bit = (size_t)r->wr_dev * s->s_job->ncommands + r->wr_cmd;
+		bit = (size_t)r->wr_dev * s->s_maxsteps + r->wr_cmd;
 		if (s->s_written[bit / 8] & (1u << (bit % 8)))
 			return;
 		s->s_written[bit / 8] |= (uint8_t)(1u << (bit % 8));

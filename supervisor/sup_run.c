@@ -222,7 +222,8 @@ sup_unfinished(struct sup *s)
 		    "batch deadline passed" : s->s_stopping ?
 		    "cancelled by shutdown" : "its worker failed repeatedly");
 		r.wr_type = WRK_REC_RESULT;
-		for (k = 0; k < s->s_job->ncommands; k++) {
+		for (k = 0; k < conf_job_nsteps(s->s_job,
+		    c->devices[i].p.transport); k++) {
 			r.wr_cmd = (uint32_t)k;
 			sup_results_handle(s, &r);
 		}

@@ -43,7 +43,7 @@ struct wrk {
 	struct event		*w_wake;	/* budget wake fd */
 	struct event		*w_wake_tmo;	/* fallback for lost wakes */
 	int			 w_waiting;
-	char		       **w_outnames;	/* per command of the job */
+	char		       **w_outnames[CONF_TRANSPORT_COUNT]; /* per step */
 };
 
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
@@ -64,28 +64,43 @@ void		 wrk_run_start_all(struct wrk *);
 void		 wrk_run_drain(struct wrk *);
 void		 wrk_run_cancel_all(struct wrk *, enum naut_err, const char *);
 
-/* wrk_ssh.c: one SSH attempt, from connect to close. */
-struct ssh_attempt;
-
-struct ssh_cb {
-	/* Output of command i is complete (exec: EOF; shell: prompt). */
-	void	(*sc_output)(void *, size_t cmd, const char *, size_t, int code);
-	/* The attempt is over; err NAUT_ERR_OK when every command ran. */
-	void	(*sc_done)(void *, enum naut_err, const char *msg);
+/*
+ * A transport runs one attempt: the job's steps for one device, from
+ * connect to close.  wrk_run.c owns everything around an attempt (budget,
+ * breaker, retries, records); a transport only talks to the device.
+ */
+struct wrk_att_cb {
+	/* Output of step i is complete (exec: EOF; shell: prompt). */
+	void	(*ac_output)(void *, size_t step, const char *, size_t,
+		    int code);
+	/* The attempt is over; err NAUT_ERR_OK when every step ran. */
+	void	(*ac_done)(void *, enum naut_err, const char *msg);
 };
 
-struct ssh_attempt *ssh_start(struct wrk *, const struct conf_device *,
-		    const struct conf_job *, size_t first_cmd,
-		    const struct ssh_cb *, void *arg);
-/* Abort now; sc_done is called with why before this returns. */
-void		 ssh_cancel(struct ssh_attempt *, enum naut_err why,
-		    const char *msg);
+struct wrk_transport {
+	const char	*wt_name;
+	/* Never calls back before it returns; NULL only if out of memory. */
+	void		*(*wt_start)(struct wrk *, const struct conf_device *,
+			    const struct conf_job *, size_t first_step,
+			    const struct wrk_att_cb *, void *arg);
+	/* Abort now; ac_done is called with why before this returns. */
+	void		 (*wt_cancel)(void *att, enum naut_err why,
+			    const char *msg);
+	/* The worker is exiting: free per-worker state (may be NULL). */
+	void		 (*wt_shutdown)(struct wrk *);
+};
+
+/* wrk_tp.c: NULL when this build has no such transport. */
+const struct wrk_transport *wrk_transport(unsigned conf_transport);
+
+/* wrk_ssh.c: SSH exec and interactive shells. */
+extern const struct wrk_transport wrk_tp_ssh;
 
 /* wrk_out.c: saved outputs. */
 int		 wrk_out_write(const char *outdir, const char *device,
 		    const char *name, const char *data, size_t len,
 		    char *err, size_t errlen);
 void		 wrk_out_filename(const char *command, char *, size_t);
-char		**wrk_out_names(const struct conf_job *);
+char		**wrk_out_names(const struct conf_job *, unsigned transport);
 
 #endif

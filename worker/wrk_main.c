@@ -250,7 +250,8 @@ wrk_main(const struct wrk_heritage *h)
 	if (w.w_dns == NULL)
 		w.w_dns = evdns_base_new(w.w_base, 0);
 	w.w_kh = htab_new(4);
-	w.w_outnames = wrk_out_names(h->wh_job);
+	for (i = 0; i < CONF_TRANSPORT_COUNT; i++)
+		w.w_outnames[i] = wrk_out_names(h->wh_job, (unsigned)i);
 	w.w_ctr = shm_ctr(h->wh_shm, h->wh_index);
 	shm_worker_set(h->wh_shm, h->wh_index, getpid(), NAUT_WSTATE_RUNNING);
 
@@ -311,9 +312,16 @@ wrk_main(const struct wrk_heritage *h)
 		free(e);
 	}
 	htab_free(w.w_kh);
-	for (i = 0; w.w_outnames[i] != NULL; i++)
+	for (i = 0; i < CONF_TRANSPORT_COUNT; i++) {
+		const struct wrk_transport *tp = wrk_transport((unsigned)i);
+		size_t k;
+
+		if (tp != NULL && tp->wt_shutdown != NULL)
+			tp->wt_shutdown(&w);
+		for (k = 0; w.w_outnames[i][k] != NULL; k++)
+			free(w.w_outnames[i][k]);
 		free(w.w_outnames[i]);
-	free(w.w_outnames);
+	}
 	evdns_base_free(w.w_dns, 0);
 	event_base_free(w.w_base);
 	libssh2_exit();

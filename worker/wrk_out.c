@@ -1,5 +1,5 @@
 /*
- * Saved outputs: OUTPUT/<device>/<command>.txt, written whole or not at
+ * Saved outputs: OUTPUT/<device>/<step>.<ext>, written whole or not at
  * all (temporary file, fsync, rename, fsync of the directory), so a crash
  * or a cancelled batch never leaves half a configuration behind.
  */
@@ -67,19 +67,27 @@ mkdir_p(char *path, mode_t mode)
  * overwrite each other, so a later one gets "_<its 1-based index>".
  */
 char **
-wrk_out_names(const struct conf_job *j)
+wrk_out_names(const struct conf_job *j, unsigned transport)
 {
-	char **v = xcalloc(j->ncommands + 1, sizeof(*v));
-	char buf[128];
-	size_t i, k;
+	/* What the step's output is: CLI text, a JSON body, NETCONF data. */
+	static const char *const ext[CONF_TRANSPORT_COUNT] = {
+		[CONF_TRANSPORT_SSH] = "txt",
+		[CONF_TRANSPORT_REST] = "json",
+		[CONF_TRANSPORT_NETCONF] = "xml",
+	};
+	size_t i, k, l, n = conf_job_nsteps(j, transport);
+	char **v = xcalloc(n + 1, sizeof(*v));
+	char buf[160], step[1024];
 
-	for (i = 0; i < j->ncommands; i++) {
-		wrk_out_filename(j->commands[i], buf, sizeof(buf));
+	for (i = 0; i < n; i++) {
+		wrk_out_filename(conf_job_step(j, transport, i, step,
+		    sizeof(step)), buf, sizeof(buf));
+		l = strlen(buf);
+		snprintf(buf + l, sizeof(buf) - l, ".%s", ext[transport]);
 		for (k = 0; k < i; k++)
 			if (strcmp(v[k], buf) == 0) {
-				size_t l = strlen(buf);
-
-				snprintf(buf + l, sizeof(buf) - l, "_%zu", i + 1);
+				snprintf(buf + l, sizeof(buf) - l, "_%zu.%s",
+				    i + 1, ext[transport]);
 				break;
 			}
 		v[i] = xstrdup(buf);
@@ -96,7 +104,7 @@ wrk_out_write(const char *outdir, const char *device, const char *name,
 	int fd, dfd;
 
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", outdir, device) >=
-	    sizeof(dir) || (size_t)snprintf(file, sizeof(file), "%s/%s.txt",
+	    sizeof(dir) || (size_t)snprintf(file, sizeof(file), "%s/%s",
 	    dir, name) >= sizeof(file)) {
 		snprintf(err, errlen, "output path too long");
 		return -1;

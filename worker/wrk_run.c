@@ -2,7 +2,7 @@
  * One device's run through a batch: breaker check, budget token, attempts
  * with exponential backoff and full jitter, results per command, and the
  * device record in the segment.  Transports only differ in how an attempt
- * talks to the device (wrk_ssh.c); everything here is shared.
+ * talks to the device (struct wrk_transport); everything here is shared.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +30,8 @@ struct wrk_run {
 	unsigned		 attempts;
 	int			 probe;		/* this attempt is the probe */
 	int			 has_token;
-	struct ssh_attempt	*att;
+	const struct wrk_transport *tp;
+	void			*att;		/* the transport's attempt */
 	struct event		*retry;
 	uint64_t		 t_attempt;
 	TAILQ_ENTRY(wrk_run)	 q;		/* waiting for a token */
@@ -127,7 +128,7 @@ run_end(struct wrk_run *r, enum naut_err err, const char *msg)
 	size_t i;
 
 	/* Each command gets exactly one record: those never saved, now. */
-	for (i = r->next_cmd; i < j->ncommands; i++)
+	for (i = r->next_cmd; i < conf_job_nsteps(j, r->dev->p.transport); i++)
 		run_record(r, WRK_REC_RESULT, i, err, -1, 0, msg);
 	/*
 	 * Records first, then the segment: if we die in between, the
@@ -178,7 +179,8 @@ run_output(void *arg, size_t cmd, const char *out, size_t len, int code)
 	}
 	ctr_observe(&r->w->w_ctr->output_bytes, len);
 	if (wrk_out_write(r->w->w_h->wh_outdir, r->dev->name,
-	    r->w->w_outnames[cmd], data, clen, err, sizeof(err)) != 0) {
+	    r->w->w_outnames[r->dev->p.transport][cmd], data, clen, err,
+	    sizeof(err)) != 0) {
 		wrk_log_event(r->w, LOG_LVL_WARN, r->idx, "save_failed",
 		    NAUT_ERR_INTERNAL, -1, "device %s: %s", r->dev->name, err);
 		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_INTERNAL, code, len,
@@ -285,7 +287,7 @@ run_done(void *arg, enum naut_err err, const char *msg)
 	run_end(r, err, msg);
 }
 
-static const struct ssh_cb run_ssh_cb = { run_output, run_done };
+static const struct wrk_att_cb run_att_cb = { run_output, run_done };
 
 /* With a token in hand: pass the breaker, then start an attempt. */
 static void
@@ -296,11 +298,10 @@ run_attempt(struct wrk_run *r)
 	struct shm_dev d;
 	uint64_t now = clock_mono_ms();
 
-	if (r->dev->p.transport != CONF_TRANSPORT_SSH) {
-		/* REST and NETCONF sessions arrive with their issues. */
+	if (r->tp == NULL) {
 		run_release(r);
-		run_end(r, NAUT_ERR_INTERNAL, "this build runs jobs over ssh "
-		    "only");
+		run_end(r, NAUT_ERR_INTERNAL, "this build has no transport "
+		    "for this device");
 		return;
 	}
 	run_params(r->dev, &bp);
@@ -325,8 +326,8 @@ run_attempt(struct wrk_run *r)
 	if (r->attempts > 1)
 		CTR_INC(w->w_ctr, retries);
 	run_shm(r, NAUT_RUN_RUNNING, -1, NAUT_ERR_OK, 0, 1);
-	r->att = ssh_start(w, r->dev, w->w_h->wh_job, r->next_cmd,
-	    &run_ssh_cb, r);
+	r->att = r->tp->wt_start(w, r->dev, w->w_h->wh_job, r->next_cmd,
+	    &run_att_cb, r);
 }
 
 void
@@ -355,6 +356,7 @@ wrk_run_new(struct wrk *w, const struct conf_device *d)
 	r->w = w;
 	r->dev = d;
 	r->idx = d->index;
+	r->tp = wrk_transport(d->p.transport);
 	r->retry = evtimer_new(w->w_base, run_retry_cb, r);
 	TAILQ_INSERT_TAIL(&w->w_runs, r, all);
 	w->w_nruns++;
@@ -432,7 +434,7 @@ wrk_run_cancel_all(struct wrk *w, enum naut_err why, const char *msg)
 				break;
 		if (r == NULL)
 			break;
-		ssh_cancel(r->att, why, msg);
+		r->tp->wt_cancel(r->att, why, msg);
 	}
 }
 

@@ -394,7 +394,7 @@ static void
 ssh_finish(struct ssh_attempt *x)
 {
 	enum naut_err err = x->err;
-	const struct ssh_cb *cb = x->cb;
+	const struct wrk_att_cb *cb = x->cb;
 	void *arg = x->arg;
 	char msg[sizeof(x->msg)];
 	int i;
@@ -425,7 +425,7 @@ ssh_finish(struct ssh_attempt *x)
 	ctr_gauge_add(&x->w->w_ctr->sessions_open, -1);
 	x->magic = 0;
 	free(x);
-	cb->sc_done(arg, err, msg);
+	cb->ac_done(arg, err, msg);
 }
 
 /* May run inside evdns_getaddrinfo(): only record and kick the step. */
@@ -478,9 +478,9 @@ ph_resolve(struct ssh_attempt *x)
 	return STEP_NEXT;
 }
 
-struct ssh_attempt *
+static void *
 ssh_start(struct wrk *w, const struct conf_device *d,
-    const struct conf_job *j, size_t first_cmd, const struct ssh_cb *cb,
+    const struct conf_job *j, size_t first_cmd, const struct wrk_att_cb *cb,
     void *arg)
 {
 	struct ssh_attempt *x = xcalloc(1, sizeof(*x));
@@ -518,18 +518,23 @@ ssh_start(struct wrk *w, const struct conf_device *d,
 		x->phase = PH_CONNECT;
 	} else
 		x->phase = PH_RESOLVE;	/* a name: evdns, never blocking */
-	/* Start from the loop, so sc_done never runs inside ssh_start(). */
+	/* Start from the loop, so ac_done never runs inside ssh_start(). */
 	evtimer_add(x->kick, &tv_zero);
 	return x;
 }
 
-void
-ssh_cancel(struct ssh_attempt *x, enum naut_err why, const char *msg)
+static void
+ssh_cancel(void *p, enum naut_err why, const char *msg)
 {
-	x = ssh_check(x);
+	struct ssh_attempt *x = ssh_check(p);
+
 	x->err = NAUT_ERR_OK;
 	ssh_fail(x, why, "%s", msg);
 	x->closing = 0;
 	ssh_finish(x);
 }
 
+
+const struct wrk_transport wrk_tp_ssh = {
+	"ssh", ssh_start, ssh_cancel, NULL
+};

@@ -131,7 +131,7 @@ ssh_ph_exec_read(struct ssh_attempt *x)
 		break;		/* 0: EOF */
 	}
 	/* 1.10 reports 0 for "no exit-status" as well: devices rarely send one. */
-	x->cb->sc_output(x->arg, x->cmd, x->obuf != NULL ? x->obuf : "",
+	x->cb->ac_output(x->arg, x->cmd, x->obuf != NULL ? x->obuf : "",
 	    x->olen, libssh2_channel_get_exit_status(x->ch));
 	x->cmd++;
 	x->phase = PH_CH_CLOSE;
@@ -282,7 +282,7 @@ ssh_ph_sh_read(struct ssh_attempt *x)
 	}
 	if (x->sh_what == SH_COMMAND) {
 		out = prompt_output(&x->pr, &len);
-		x->cb->sc_output(x->arg, x->cmd, out, len, -1);
+		x->cb->ac_output(x->arg, x->cmd, out, len, -1);
 		x->cmd++;
 	}
 	sh_next(x);

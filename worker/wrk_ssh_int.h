@@ -65,7 +65,7 @@ struct ssh_attempt {
 	struct wrk		*w;
 	const struct conf_device *dev;
 	const struct conf_job	*job;
-	const struct ssh_cb	*cb;
+	const struct wrk_att_cb	*cb;
 	void			*arg;
 	enum ssh_phase		 phase;
 	int			 fd;
