@@ -2,7 +2,8 @@
 # REST batches against a private nginx (tests/lab/rest-lab.sh): TLS with a
 # CA made for the test, HTTP/2, basic auth and bearer tokens, JSON per
 # device, and paths that fail on purpose (503 then 200, 429 with
-# Retry-After, 403, oversized bodies, redirect loops).  Ports 22500-22502.
+# Retry-After, 403, oversized bodies, redirect loops), a silent server and
+# a closed port.  Ports 22500-22504.
 set -u
 B=${1:-${NAUT_BUILD:-build}}
 ROOT=$(pwd)
@@ -41,21 +42,24 @@ PW=$(cat "$D/password")
 TOKEN=$(cat "$D/token")
 F=$T/fleet.yaml
 
-# fleet FILE [defaults lines]: supervisor and REST defaults, then devices:.
+# fleet FILE [defaults lines]: supervisor and REST defaults, then devices:;
+# a line given replaces the default line with the same key.
 fleet() {
 	f=$1
 	shift
 	{
 		echo "supervisor: { workers: 2, max_concurrent: 20, output_dir: $T/out, metrics_listen: 127.0.0.1:22502, name: itestrest }"
 		echo "defaults:"
-		echo "  transport: rest"
-		echo "  port: $PORT"
-		echo "  username: naut"
-		echo "  password_file: $D/password"
-		echo "  ca_file: $D/ca.crt"
-		echo "  timeout: { connect: 5s, command: 10s }"
-		echo "  backoff: { base: 100ms, max: 400ms }"
-		echo "  retries: 3"
+		for l in "transport: rest" "port: $PORT" "username: naut" \
+		    "password_file: $D/password" "ca_file: $D/ca.crt" \
+		    "timeout: { connect: 5s, command: 10s }" \
+		    "backoff: { base: 100ms, max: 400ms }" "retries: 3"; do
+			given=0
+			for x in "$@"; do
+				[ "${x%%:*}" = "${l%%:*}" ] && given=1
+			done
+			[ $given -eq 0 ] && echo "  $l"
+		done
 		for l in "$@"; do
 			echo "  $l"
 		done
@@ -177,7 +181,6 @@ naut "$F" --job flaky
     [ "$(rec flaky attempts)" = 2 ] && [ "$(rec flaky exit_code)" = 200 ] &&
     [ "$(grep -c "127.78.0.10 [0-9]* 503 GET /flaky" "$D/access.log")" = 1 ]
 ok $? "503 then 200: retried, ok after 2 attempts"
-t0=$(date +%s.%N)
 naut "$F" --job busy
 [ "$(rc)" -eq 0 ] && [ "$(rec busy status)" = ok ] &&
     [ "$(rec busy attempts)" = 2 ]
@@ -237,7 +240,33 @@ naut "$F" --job loop
     [ "$(grep -c "127.78.0.24 [0-9]* 302 GET /loop" "$D/access.log")" = 6 ]
 ok $? "a redirect loop stops after 5 redirects (protocol)"
 
-# 5. Secrets never leave the process.
+# 5. A silent server times out (retried), a closed port is refused
+# (retried), and the batch deadline cancels a request in flight.
+"$B/tests/silent_listener" 127.0.0.1 22503 60 &
+silent=$!
+fleet "$F" "timeout: { connect: 1s, command: 2s }" "retries: 1"
+cat >>"$F" <<EOT
+  - { name: silent, host: 127.0.0.1, port: 22503 }
+  - { name: closed, host: 127.0.0.1, port: 22504 }
+  - { name: fine, host: 127.78.0.30 }
+jobs: [ { name: j, requests: [/api/system.json] } ]
+EOT
+naut "$F"
+[ "$(rec silent status)" = timeout ] && [ "$(rec silent attempts)" = 2 ] &&
+    [ "$(rec closed status)" = refused ] && [ "$(rec closed attempts)" = 2 ] &&
+    [ "$(rec fine status)" = ok ]
+ok $? "silent server: timeout, closed port: refused, both retried"
+sed -i 's/^supervisor: {/supervisor: { global_timeout: 1s,/; s/connect: 1s, command: 2s/connect: 30s, command: 30s/' "$F"
+t0=$(date +%s)
+naut "$F"
+t1=$(date +%s)
+[ "$(rec silent status)" = deadline ] && [ "$(rec fine status)" = ok ] &&
+    [ $((t1 - t0)) -le 5 ]
+ok $? "the batch deadline cancels a REST request in flight ($((t1 - t0)) s)"
+kill $silent 2>/dev/null
+wait $silent 2>/dev/null
+
+# 6. Secrets never leave the process.
 ! grep -rqF -e "$PW" -e "$TOKEN" "$T/all.log" "$T/out" "$F" 2>/dev/null
 ok $? "neither the password nor the token appears in any log, record or output"
 
