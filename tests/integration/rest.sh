@@ -263,6 +263,39 @@ t1=$(date +%s)
 [ "$(rec silent status)" = deadline ] && [ "$(rec fine status)" = ok ] &&
     [ $((t1 - t0)) -le 5 ]
 ok $? "the batch deadline cancels a REST request in flight ($((t1 - t0)) s)"
+
+# valgrind: supervisor and workers; successes, failures, retries and a
+# request cancelled by the deadline.  (Not on an ASan build.)
+if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
+    ! ldd "$S" | grep -q libasan; then
+	fleet "$F" "timeout: { connect: 30s, command: 30s }" "retries: 1"
+	sed -i 's/^supervisor: {/supervisor: { global_timeout: 4s,/' "$F"
+	k=0
+	while [ $k -lt 20 ]; do
+		echo "  - { name: r$k, host: $(sh tests/lab/rest-lab.sh addr $k) }"
+		k=$((k + 1))
+	done >>"$F"
+	cat >>"$F" <<EOT
+  - { name: wrongca, host: 127.78.0.1, ca_file: $D/other-ca.crt }
+  - { name: wrongpw, host: 127.78.0.4, password_file: $T/wrongpw }
+  - { name: silent, host: 127.0.0.1, port: 22503 }
+  - { name: closed, host: 127.0.0.1, port: 22504 }
+jobs: [ { name: j, requests: [/api/system.json, /api/cpu.json] } ]
+EOT
+	rm -rf "$T/out"
+	timeout 300 valgrind -q --trace-children=yes --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	    --log-file="$T/vg.%p" "$S" -q -c "$F" >/dev/null 2>"$T/log"
+	vrc=$?
+	[ "$vrc" -eq 1 ] && [ "$(rec r7 status)" = ok ] &&
+	    [ "$(rec silent status)" = deadline ] &&
+	    [ "$(rec wrongca status)" = tls_error ]
+	ok $? "valgrind: REST batch with failures and a deadline (exit $vrc)"
+	cat "$T"/vg.* >"$T/vg.all" 2>/dev/null
+	[ ! -s "$T/vg.all" ]
+	ok $? "valgrind: no errors and no leaks in supervisor or workers"
+	[ -s "$T/vg.all" ] && head -30 "$T/vg.all" | sed 's/^/#   /'
+fi
 kill $silent 2>/dev/null
 wait $silent 2>/dev/null
 
