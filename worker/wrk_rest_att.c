@@ -244,6 +244,13 @@ att_step_start(struct rest_att *ra)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)d->p.t_command_ms);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)d->p.output_limit);
+	/*
+	 * After the device's last request its connection is closed (once no
+	 * other transfer shares it): a batch then holds connections for the
+	 * devices in progress, not for every device it has done.
+	 */
+	if (ra->ra_step + 1 == ra->ra_job->nrequests)
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	if (!d->p.tls_verify) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
