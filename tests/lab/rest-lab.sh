@@ -162,6 +162,7 @@ case ${1:-} in
 start)
 	[ $# -ge 5 ] || die "usage: rest-lab.sh start DIR PORT STATUS_PORT NDEV [NWORKERS]"
 	d=$2
+	case $d in /*) ;; *) d=$(pwd)/$d ;; esac
 	[ -x /usr/sbin/nginx ] || die "nginx is not installed (apt-get install nginx-light)"
 	if [ -f "$d/nginx.pid" ] && kill -0 "$(cat "$d/nginx.pid")" 2>/dev/null; then
 		kill "$(cat "$d/nginx.pid")"
