@@ -20,6 +20,7 @@ struct evdns_base;
 struct htab;
 struct kh;
 struct kh_entry;
+struct rest_engine;
 struct wrk_run;
 
 #define WRK_MAGIC	0x6e77726bU	/* "nwrk" */
@@ -46,6 +47,7 @@ struct wrk {
 	struct event		*w_wake_tmo;	/* fallback for lost wakes */
 	int			 w_waiting;
 	char		       **w_outnames[CONF_TRANSPORT_COUNT]; /* per step */
+	struct rest_engine	*w_rest;	/* wrk_rest.c: the CURLM, or NULL */
 };
 
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
@@ -78,6 +80,11 @@ struct wrk_att_cb {
 		    int code);
 	/* The attempt is over; err NAUT_ERR_OK when every step ran. */
 	void	(*ac_done)(void *, enum naut_err, const char *msg);
+	/*
+	 * Optional, before a failing ac_done: the failed step's status (HTTP)
+	 * and the server's Retry-After in ms (0: none).
+	 */
+	void	(*ac_status)(void *, int code, uint64_t retry_after_ms);
 };
 
 struct wrk_transport {
@@ -98,6 +105,8 @@ const struct wrk_transport *wrk_transport(unsigned conf_transport);
 
 /* wrk_ssh.c: SSH exec and interactive shells. */
 extern const struct wrk_transport wrk_tp_ssh;
+/* wrk_rest.c: HTTPS requests through libcurl. */
+extern const struct wrk_transport wrk_tp_rest;
 
 /* wrk_out.c: saved outputs. */
 int		 wrk_out_write(const char *outdir, const char *device,
