@@ -44,6 +44,7 @@ struct wrk {
 	struct event		*w_wake_tmo;	/* fallback for lost wakes */
 	int			 w_waiting;
 	char		       **w_outnames[CONF_TRANSPORT_COUNT]; /* per step */
+	struct wrk_tm		*w_tm;		/* daemon mode (wrk_tm.c) */
 };
 
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
@@ -75,6 +76,12 @@ struct wrk_att_cb {
 		    int code);
 	/* The attempt is over; err NAUT_ERR_OK when every step ran. */
 	void	(*ac_done)(void *, enum naut_err, const char *msg);
+	/*
+	 * Kept-open sessions only (wt_open): the session is up, or its poll
+	 * is over, and it waits for the next wt_poll holding nothing.  May
+	 * call wt_poll, wt_close or wt_cancel.
+	 */
+	void	(*ac_idle)(void *);
 };
 
 struct wrk_transport {
@@ -88,7 +95,26 @@ struct wrk_transport {
 			    const char *msg);
 	/* The worker is exiting: free per-worker state (may be NULL). */
 	void		 (*wt_shutdown)(struct wrk *);
+	/*
+	 * Kept-open sessions for telemetry (NULL where a transport has none):
+	 * wt_open connects and authenticates, then calls ac_idle instead of
+	 * closing.  wt_poll starts one poll of a telemetry entry on an idle
+	 * session: its raw answer comes through ac_output (step 0), then
+	 * ac_idle again; a failure ends the session through ac_done.
+	 * wt_close closes an idle session in order (ac_done follows).  None
+	 * of them calls back before it returns.
+	 */
+	void		*(*wt_open)(struct wrk *, const struct conf_device *,
+			    const struct wrk_att_cb *, void *arg);
+	int		 (*wt_poll)(void *sess, const struct conf_telemetry *);
+	void		 (*wt_close)(void *sess);
 };
+
+/* wrk_tm.c: telemetry daemon mode, polls on kept-open sessions. */
+size_t		 wrk_tm_start(struct wrk *);	/* tasks scheduled */
+void		 wrk_tm_pump(struct wrk *);	/* a budget token may be free */
+void		 wrk_tm_signal(struct wrk *);	/* SIGTERM/SIGINT */
+void		 wrk_tm_free(struct wrk *);
 
 /* wrk_tp.c: NULL when this build has no such transport. */
 const struct wrk_transport *wrk_transport(unsigned conf_transport);

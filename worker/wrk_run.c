@@ -287,7 +287,7 @@ run_done(void *arg, enum naut_err err, const char *msg)
 	run_end(r, err, msg);
 }
 
-static const struct wrk_att_cb run_att_cb = { run_output, run_done };
+static const struct wrk_att_cb run_att_cb = { run_output, run_done, NULL };
 
 /* With a token in hand: pass the breaker, then start an attempt. */
 static void
