@@ -47,6 +47,7 @@ struct tm_task {
 	struct event			*tt_timer;
 	int				 tt_pending;	/* in tt_dev's queue */
 	int				 tt_running;
+	uint64_t			 tt_tick;	/* of the queued poll */
 	TAILQ_ENTRY(tm_task)		 tt_q;
 };
 
@@ -320,6 +321,9 @@ tmd_go(struct tm_dev *d)
 	d->td_npoints = 0;
 	d->td_t0_us = mono_us();
 	CTR_INC(w->w_ctr, tm_polls);
+	/* Late counts at the real start: token and session waits included. */
+	if ((d->td_t0_us / 1000 - t->tt_tick) * 10 > t->tt_sched.ts_interval)
+		CTR_INC(w->w_ctr, tm_polls_late);
 	if (d->td_sess == NULL) {
 		CTR_INC(w->w_ctr, attempts);
 		if (d->td_fails > 0) {
@@ -509,7 +513,7 @@ tmt_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct tm_dev *d = t->tt_dev;
 	struct wrk *w = d->td_tm->tm_w;
 	uint64_t tick, missed;
-	int late;
+	int late;	/* counted when the poll really starts (tmd_go) */
 
 	(void)fd;
 	(void)what;
@@ -524,8 +528,7 @@ tmt_timer_cb(evutil_socket_t fd, short what, void *arg)
 		break;
 	case TM_FIRE_POLL:
 		CTR_ADD(w->w_ctr, tm_polls_skipped, missed);
-		if (late)
-			CTR_INC(w->w_ctr, tm_polls_late);
+		t->tt_tick = tick;
 		TAILQ_INSERT_TAIL(&d->td_pend, t, tt_q);
 		t->tt_pending = 1;
 		tmd_kick(d);
