@@ -115,7 +115,7 @@ off=$(jq -r 'select(.device == "dev1" and .metric == "cpu") | .ts_ms' "$PTS" |
 far=$(awk -v t0="$off" '{ k = int(($1 - t0) / 50 + 0.5); d = $1 - t0 - 50 * k;
     if (d < 0) d = -d; if (d > m) m = d } END { print m + 0 }' "$T/dev1")
 [ "$got" -ge 28 ] && [ "$far" -lt 50 ]
-ok $? "another device kept its 50 ms grid meanwhile ($got of 40 ticks polled in 2 s, largest offset $far ms)"
+ok $? "another device kept its 50 ms grid meanwhile ($got polls in the 40 ticks of 2 s, largest offset $far ms)"
 
 # --- one login, many polls ---
 logins=$(awk '$1 == "127.1.0.1" { print $2 }' "$EXECLOG" | sort -u | wc -l)
