@@ -94,8 +94,9 @@ sup_tm_log_point(const struct sup *s, const struct wrk_rec *r,
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (int)(r->wr_time_ms % 1000));
 	pos = ftell(tm_log);
-	fprintf(tm_log, "{\"time\":\"%s\",\"ts_ms\":%llu,\"device\":", ts,
-	    (unsigned long long)r->wr_time_ms);
+	fprintf(tm_log, "{\"time\":\"%s\",\"ts_ms\":%llu,\"tick_ms\":%llu,"
+	    "\"device\":", ts, (unsigned long long)r->wr_time_ms,
+	    (unsigned long long)r->wr_bytes);
 	put_str(tm_log, c->devices[r->wr_dev].name);
 	fputs(",\"metric\":", tm_log);
 	put_str(tm_log, c->telemetry[r->wr_cmd].metric != NULL ?

@@ -33,8 +33,9 @@ struct wrk_heritage {
 				   event about a device also has wr_dev,
 				   wr_event, wr_err status, wr_dur_ms */
 #define WRK_REC_POINT	4	/* telemetry value: wr_cmd entry, wr_value,
-				   wr_time_ms, wr_msg labels as
-				   "name\0value\0...\0" */
+				   wr_time_ms, wr_bytes its tick (wall ms),
+				   wr_attempts labels in wr_msg as
+				   "name\0value\0..." */
 #define WRK_REC_POLL	5	/* telemetry poll over: wr_cmd entry, wr_err,
 				   wr_attempts points, wr_value seconds */
 #define WRK_NODEV	UINT32_MAX

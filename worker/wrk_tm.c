@@ -48,6 +48,7 @@ struct tm_task {
 	int				 tt_pending;	/* in tt_dev's queue */
 	int				 tt_running;
 	uint64_t			 tt_tick;	/* of the queued poll */
+	uint64_t			 tt_wall0;	/* wall ms of ts_t0 */
 	TAILQ_ENTRY(tm_task)		 tt_q;
 };
 
@@ -63,6 +64,8 @@ struct tm_dev {
 	int				 td_tokq;	/* waiting for a token */
 	int				 td_probe;
 	unsigned			 td_fails;	/* sessions broken in a row */
+	int				 td_reused;	/* td_cur runs on an old session */
+	uint64_t			 td_tick_wall;	/* td_cur's tick, wall ms */
 	struct tm_task			*td_cur;	/* poll in flight */
 	enum naut_err			 td_perr;	/* of td_cur so far */
 	char				 td_pmsg[160];
@@ -140,6 +143,7 @@ tmd_emit(void *arg, const struct tm_value *v)
 	rec.wr_dev = d->td_idx;
 	rec.wr_cmd = d->td_cur->tt_entry;
 	rec.wr_time_ms = clock_wall_ms();
+	rec.wr_bytes = d->td_tick_wall;
 	rec.wr_value = v->tv_value;
 	for (i = 0; i < v->tv_nlabels; i++) {
 		a = strlen(v->tv_labels[i].tl_name) + 1;
@@ -320,6 +324,9 @@ tmd_go(struct tm_dev *d)
 	d->td_pmsg[0] = '\0';
 	d->td_npoints = 0;
 	d->td_t0_us = mono_us();
+	d->td_reused = d->td_sess != NULL;
+	/* The tick on the wall clock's grid: the sample's nominal time. */
+	d->td_tick_wall = t->tt_wall0 + (t->tt_tick - t->tt_sched.ts_t0);
 	CTR_INC(w->w_ctr, tm_polls);
 	/* Late counts at the real start: token and session waits included. */
 	if ((d->td_t0_us / 1000 - t->tt_tick) * 10 > t->tt_sched.ts_interval)
@@ -466,6 +473,31 @@ tmd_done_cb(void *arg, enum naut_err err, const char *msg)
 		if (err == NAUT_ERR_TIMEOUT)
 			CTR_INC(w->w_ctr, timeouts);
 	}
+	/*
+	 * A connection that broke while idle (the device timed it out, as
+	 * IOS exec-timeout does) shows only when the next poll uses it: that
+	 * poll starts again at once on a new connection, as HTTP clients do
+	 * with a stale kept-alive connection, and nothing counts against the
+	 * device.  Once: a new connection that breaks is a failure.
+	 */
+	if (t != NULL && d->td_reused && d->td_npoints == 0 &&
+	    !tm->tm_stopping && (err == NAUT_ERR_RESET ||
+	    err == NAUT_ERR_PROTOCOL)) {
+		tmd_breaker(d, NAUT_ERR_CANCELLED);	/* frees a probe */
+		t->tt_running = 0;
+		d->td_cur = NULL;
+		TAILQ_INSERT_HEAD(&d->td_pend, t, tt_q);
+		t->tt_pending = 1;
+		tmd_release(d);
+		CTR_INC(w->w_ctr, tm_reconnects);
+		wrk_log_event(w, LOG_LVL_DEBUG, d->td_idx, "session_stale", err,
+		    -1, "device %s: kept-open session: %s; polling again on a "
+		    "new one", d->td_dev->name, msg);
+		d->td_state = TMD_DOWN;
+		tmd_kick(d);
+		wrk_tm_pump(w);
+		return;
+	}
 	if (t != NULL) {
 		tmd_breaker(d, err);
 		tmd_poll_end(d, t, err, msg, mono_us() - d->td_t0_us);
@@ -606,6 +638,7 @@ wrk_tm_start(struct wrk *w)
 			 * plus the phase, so a replacement worker (or another
 			 * host) keeps the same rhythm.
 			 */
+			t->tt_wall0 = wall - wall % iv;
 			tm_sched_init(&t->tt_sched, mono - wall % iv, iv,
 			    tm_sched_phase(cd->name, ct->name, iv));
 			if (tm_sched_next(&t->tt_sched) < mono)
