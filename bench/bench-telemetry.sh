@@ -63,8 +63,8 @@ metric() {	# name [file]: its value in a scrape (or in a saved one)
 		    awk -v m="$1" '$1 == m { print $2 }'
 	fi
 }
-cpu_ticks() {	# supervisor + workers, clock ticks
-	for p in $spid $(pgrep -P "$spid"); do
+cpu_ticks() {	# [pids]: user+sys clock ticks (default: supervisor + workers)
+	for p in ${*:-$spid $(pgrep -P "$spid")}; do
 		awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
 	done | awk '{ s += $1 } END { print s + 0 }'
 }
@@ -86,10 +86,12 @@ sleep 3
 hz=$(getconf CLK_TCK)
 # One scrape at each end, timed where it was taken.
 c0=$(cpu_ticks)
+sc0=$(cpu_ticks "$spid")
 t0=$(date +%s%N)
 curl -fsS "http://127.0.0.1:$MPORT/metrics" >"$OUT/tm.m0"
 sleep "$DUR"
 c1=$(cpu_ticks)
+sc1=$(cpu_ticks "$spid")
 t1=$(date +%s%N)
 curl -fsS "http://127.0.0.1:$MPORT/metrics" >"$OUT/tm.m1"
 for v in p:naut_tm_polls_total s:naut_tm_polls_skipped_total \
@@ -102,6 +104,7 @@ logins=$(metric naut_attempts_total "$OUT/tm.m1")
 rss=$(rss_kib)
 awk -v n="$N" -v iv="$IV" -v p0="$p0" -v p1="$p1" -v s="$((s1 - s0))" \
     -v l="$((l1 - l0))" -v f="$((f1 - f0))" -v c="$((c1 - c0))" -v hz="$hz" \
+    -v sc="$((sc1 - sc0))" \
     -v t="$((t1 - t0))" -v sess="$sess" -v logins="$logins" -v rss="$rss" \
     -v out="$OUT/telemetry.json" 'BEGIN {
 	secs = t / 1e9
@@ -114,9 +117,10 @@ awk -v n="$N" -v iv="$IV" -v p0="$p0" -v p1="$p1" -v s="$((s1 - s0))" \
 	per = polls > 0 ? cpu_ms / polls : 0
 	printf "telemetry: %d devices x 2 metrics every %s over SSH, %.0f s: " \
 	    "%.0f polls/s (target %.0f), naut CPU %.3f ms/poll (%.0f%% of a " \
-	    "core), %d late, %d skipped, %d failed; %d kept-open sessions " \
-	    "(%d logins), workers RSS %.1f MiB (%.1f KiB/session)\n", n, iv,
-	    secs, rate, target, per, cpu_ms / 10 / secs, l, s, f, sess,
+	    "core; supervisor %.0f%% of it), %d late, %d skipped, %d failed; " \
+	    "%d kept-open sessions (%d logins), workers RSS %.1f MiB " \
+	    "(%.1f KiB/session)\n", n, iv, secs, rate, target, per,
+	    cpu_ms / 10 / secs, (c > 0 ? sc * 100 / c : 0), l, s, f, sess,
 	    logins, rss / 1024, (sess > 0 ? rss / sess : 0)
 	printf "{\"bench\":\"telemetry_ssh\",\"devices\":%d,\"metrics\":2," \
 	    "\"interval\":\"%s\",\"seconds\":%.1f,\"polls_per_s\":%.1f," \
