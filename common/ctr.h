@@ -50,7 +50,15 @@
 	X(sessions_open,	GAUGE,	"",	"Sessions open now, idle kept-alive ones included") \
 	X(errors,		ERRS,	"",	"Failed attempts by error class") \
 	X(session_duration_ms,	HIST,	"ms",	"Duration of one attempt, connect to close") \
-	X(output_bytes,		HIST,	"bytes", "Size of one command output")
+	X(output_bytes,		HIST,	"bytes", "Size of one command output") \
+	X(tm_polls,		COUNTER, "",	"Telemetry polls started") \
+	X(tm_polls_failed,	COUNTER, "",	"Telemetry polls that ended with an error (parse and breaker_open included)") \
+	X(tm_polls_skipped,	COUNTER, "",	"Telemetry ticks skipped because the previous poll of that metric was still running") \
+	X(tm_polls_late,	COUNTER, "",	"Telemetry polls that started more than a tenth of their interval after their tick") \
+	X(tm_points,		COUNTER, "",	"Telemetry values collected") \
+	X(tm_reconnects,	COUNTER, "",	"Kept-open telemetry sessions opened again after one broke") \
+	X(tm_tasks,		GAUGE,	"",	"Telemetry tasks (device x metric) scheduled now") \
+	X(tm_poll_ms,		HIST,	"ms",	"Duration of one telemetry poll, token to parsed values")
 
 #define CTR_KINDS(X)			\
 	X(COUNTER,	"counter")	\

@@ -15,7 +15,9 @@
 #include "wrk.h"
 
 struct conf;
+struct conf_device;
 struct conf_job;
+struct sup_tm;
 struct event;
 struct event_base;
 struct evhttp;
@@ -28,6 +30,9 @@ struct sup_opts {
 	int		 so_progress;		/* -1 auto (tty), 0 off, 1 on */
 	const char	*so_pidfile;
 	int		 so_verbose;
+	int		 so_telemetry;		/* --telemetry: daemon mode */
+	const char	*so_tm_log;		/* --telemetry-log FILE */
+	uint64_t	 so_tm_log_max;		/* rotate past this size */
 };
 
 struct sup_worker {
@@ -86,6 +91,7 @@ struct sup {
 	struct conf		*s_next;
 	const struct conf_job	*s_next_job;
 	unsigned		 s_generation;	/* reloads applied */
+	struct sup_tm		*s_tm;		/* daemon mode (sup_tm.c) */
 };
 
 /* sup_run.c */
@@ -115,6 +121,20 @@ void	sup_results_log(struct sup *, unsigned w, pid_t,
 /* sup_metrics.c */
 int	sup_metrics_start(struct sup *);
 void	sup_metrics_stop(struct sup *);
+
+/* sup_tm.c: telemetry daemon mode */
+int	sup_tm_init(struct sup *);
+void	sup_tm_free(struct sup *);
+int	sup_tm_selects(const struct sup *, const struct conf_device *);
+void	sup_tm_handle(struct sup *, const struct wrk_rec *);
+void	sup_tm_metrics(FILE *, const struct sup *);
+
+/* sup_tm_log.c: the JSON-lines sink of every point */
+int	sup_tm_log_open(struct sup *);
+void	sup_tm_log_close(void);
+void	sup_tm_log_point(const struct sup *, const struct wrk_rec *,
+	    const char *labels, size_t);
+void	sup_tm_log_flush(void);
 
 /* sup_progress.c */
 void	sup_progress_start(struct sup *);

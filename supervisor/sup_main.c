@@ -13,8 +13,9 @@
 #include "shard.h"
 #include "sup.h"
 
-#define USAGE	"usage: naut-supervisor [-dhqtTv] [--version] [--job NAME] " \
-		"[--shard K/N] [-P pidfile] -c fleet.yaml\n"
+#define USAGE	"usage: naut-supervisor [-dhqtTv] [--version] [--job NAME | " \
+		"--telemetry] [--telemetry-log FILE] [--telemetry-log-size " \
+		"SIZE] [--shard K/N] [-P pidfile] -c fleet.yaml\n"
 
 static void __attribute__((noreturn))
 usage(void)
@@ -31,6 +32,11 @@ help(void)
 	    "  -t            check the fleet file, print a summary and exit\n"
 	    "  -T            check it and print the resolved inventory\n"
 	    "  --job NAME    the job to run (needed when there are several)\n"
+	    "  --telemetry   run as a daemon polling the telemetry: entries\n"
+	    "                (the default when the fleet has no jobs)\n"
+	    "  --telemetry-log FILE  every telemetry point as a JSON line\n"
+	    "  --telemetry-log-size SIZE  rotate FILE to FILE.1 past SIZE "
+	    "(64M)\n"
 	    "  --shard K/N   run only this host's share K of N hosts\n"
 	    "  -P FILE       write the supervisor's pid to FILE while running\n"
 	    "  -q            no progress display\n"
@@ -64,6 +70,9 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "job", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
+		{ "telemetry", no_argument, NULL, 'M' },
+		{ "telemetry-log", required_argument, NULL, 'L' },
+		{ "telemetry-log-size", required_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sup_opts o;
@@ -73,6 +82,7 @@ main(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	o.so_progress = -1;
+	o.so_tm_log_max = 64ULL << 20;
 	log_init(stderr, LOG_FMT_TEXT, LOG_LVL_INFO);
 	log_procinit("supervisor");
 	while ((ch = getopt_long(argc, argv, "c:dhP:qtTv", longopts, NULL))
@@ -102,6 +112,20 @@ main(int argc, char *argv[])
 		case 'j':
 			o.so_job = optarg;
 			break;
+		case 'M':
+			o.so_telemetry = 1;
+			break;
+		case 'L':
+			o.so_tm_log = optarg;
+			break;
+		case 'Z':
+			if (conf_parse_size(optarg, &o.so_tm_log_max) != 0) {
+				fprintf(stderr, "naut-supervisor: "
+				    "--telemetry-log-size wants a size such as "
+				    "64M, not \"%s\"\n", optarg);
+				usage();
+			}
+			break;
 		case 'S':
 			if (shard_parse(optarg, &o.so_shard_k, &o.so_shard_n)
 			    != 0) {
@@ -126,6 +150,11 @@ main(int argc, char *argv[])
 		    argv[optind]);
 		usage();
 	}
+	if (o.so_job != NULL && o.so_telemetry) {
+		fprintf(stderr, "naut-supervisor: --job and --telemetry "
+		    "exclude each other\n");
+		usage();
+	}
 	if (o.so_file == NULL) {
 		fprintf(stderr, "naut-supervisor: no fleet file; use -c "
 		    "fleet.yaml\n");
@@ -144,6 +173,9 @@ main(int argc, char *argv[])
 		return NAUT_EX_OK;
 	}
 
+	/* Daemon mode when the fleet has telemetry and nothing to run once. */
+	if (o.so_job == NULL && conf->njobs == 0 && conf->ntelemetry > 0)
+		o.so_telemetry = 1;
 	/* JSON lines unless a person is watching, or the fleet says. */
 	fmt = conf->sup.log_format >= 0 ? (conf->sup.log_format ==
 	    CONF_LOGFMT_JSON ? LOG_FMT_JSON : LOG_FMT_TEXT) :

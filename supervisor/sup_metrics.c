@@ -132,6 +132,10 @@ metrics_write(FILE *fp, const struct sup *s)
 	fprintf(fp, "naut_budget_waiters %u\n", bv.waiters);
 	metrics_workers(fp, s);
 	metrics_devices(fp, s);
+	if (s->s_tm != NULL) {
+		sup_tm_metrics(fp, s);
+		return ferror(fp) ? -1 : 0;
+	}
 	family(fp, "naut_batch_devices", "gauge", "Devices selected by the "
 	    "running batch job");
 	fprintf(fp, "naut_batch_devices %zu\n", s->s_nselected);

@@ -49,10 +49,15 @@ reload_fit(struct sup *s, struct conf *nc)
 	const struct conf_job *j = NULL;
 	size_t i;
 
-	for (i = 0; i < nc->njobs; i++)
+	if (s->s_tm != NULL && nc->ntelemetry == 0) {
+		log_warnx("SIGHUP: %s has no telemetry: entries any more; "
+		    "polling goes on unchanged", s->s_opts->so_file);
+		return NULL;
+	}
+	for (i = 0; s->s_tm == NULL && i < nc->njobs; i++)
 		if (strcmp(nc->jobs[i].name, s->s_job->name) == 0)
 			j = &nc->jobs[i];
-	if (j == NULL) {
+	if (j == NULL && s->s_tm == NULL) {
 		log_warnx("SIGHUP: %s has no job \"%s\" any more; the batch "
 		    "goes on unchanged", s->s_opts->so_file, s->s_job->name);
 		return NULL;
@@ -68,7 +73,8 @@ reload_fit(struct sup *s, struct conf *nc)
 	KEEP(name)
 	KEEP(metrics_listen)
 #undef KEEP
-	return j;
+	/* Daemon mode has no job: any non-NULL pointer says "fits". */
+	return s->s_tm != NULL ? (const struct conf_job *)nc : j;
 }
 
 void
@@ -105,6 +111,8 @@ sup_reload(struct sup *s)
 		conf_free(nc);
 		return;
 	}
+	if (s->s_tm != NULL)
+		j = NULL;
 	if (s->s_next != NULL) {
 		/* A second SIGHUP before the first applied: the newest wins. */
 		conf_free(s->s_next);
@@ -173,10 +181,16 @@ sup_reload_apply(struct sup *s)
 		shm_dev_read(old, (unsigned)i, &recs[i]);
 	shm_info(old, &si);
 
+	/* Daemon mode: the latest values go; polls refill them at once. */
+	if (s->s_tm != NULL)
+		sup_tm_free(s);
 	s->s_conf = s->s_next;
 	s->s_job = s->s_next_job;
 	s->s_next = NULL;
 	s->s_next_job = NULL;
+	/* It opened the same sink at start; failing now is the disk's. */
+	if (s->s_job == NULL && sup_tm_init(s) != 0)
+		fatalx("SIGHUP: telemetry cannot start again");
 	sup_select(s);
 
 	byname = htab_new(oc->ndevices);
@@ -184,10 +198,13 @@ sup_reload_apply(struct sup *s)
 		htab_put(byname, oc->devices[i].name,
 		    strlen(oc->devices[i].name), (void *)(uintptr_t)(i + 1));
 	from = xcalloc(s->s_conf->ndevices + 1, sizeof(*from));
-	s->s_maxsteps = conf_job_maxsteps(s->s_job);
-	s->s_written = xcalloc(s->s_conf->ndevices * (s->s_maxsteps + 1) / 8 +
-	    1, 1);
-	s->s_dev = xcalloc(s->s_conf->ndevices + 1, sizeof(*s->s_dev));
+	if (s->s_job != NULL) {
+		s->s_maxsteps = conf_job_maxsteps(s->s_job);
+		s->s_written = xcalloc(s->s_conf->ndevices *
+		    (s->s_maxsteps + 1) / 8 + 1, 1);
+		s->s_dev = xcalloc(s->s_conf->ndevices + 1,
+		    sizeof(*s->s_dev));
+	}
 	for (i = 0; i < s->s_conf->ndevices; i++) {
 		const char *n = s->s_conf->devices[i].name;
 		uintptr_t v = (uintptr_t)htab_get(byname, n, strlen(n));
@@ -199,7 +216,7 @@ sup_reload_apply(struct sup *s)
 			continue;
 		}
 		j = v - 1;
-		if (!odev[j].sd_done)
+		if (odev == NULL || !odev[j].sd_done)
 			continue;
 		/* Finished before the reload: it stays finished. */
 		s->s_dev[i] = odev[j];
@@ -219,7 +236,7 @@ sup_reload_apply(struct sup *s)
 		if (from[i] != 0)
 			kept[from[i] - 1] = 1;
 	for (i = 0; i < oc->ndevices; i++) {
-		if (kept[i])
+		if (kept[i] || odev == NULL)
 			continue;
 		if (odev[i].sd_done)
 			carried++;

@@ -139,6 +139,10 @@ sup_results_handle(struct sup *s, const struct wrk_rec *r)
 			s->s_nfailed++;
 		s->s_bystatus[r->wr_err]++;
 		break;
+	case WRK_REC_POINT:
+	case WRK_REC_POLL:
+		sup_tm_handle(s, r);
+		break;
 	default:
 		log_warnx("unknown record type %u from a worker", r->wr_type);
 		break;

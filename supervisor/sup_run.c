@@ -214,7 +214,8 @@ sup_select(struct sup *s)
 	for (i = 0; i < c->ndevices; i++) {
 		const struct conf_device *d = &c->devices[i];
 
-		if (!conf_select_match(&s->s_job->select, d))
+		if (s->s_tm != NULL ? !sup_tm_selects(s, d) :
+		    !conf_select_match(&s->s_job->select, d))
 			continue;
 		if (o->so_shard_n > 0 && shard_pick(d->name, o->so_shard_n,
 		    SHARD_SEED_HOST) != o->so_shard_k)
@@ -271,6 +272,7 @@ sup_heritage(struct sup *s)
 	s->s_heritage.wh_shm = s->s_shm;
 	s->s_heritage.wh_deadline_ms = s->s_deadline_ms;
 	s->s_heritage.wh_outdir = s->s_conf->sup.output_dir;
+	s->s_heritage.wh_telemetry = s->s_tm != NULL;
 }
 
 int
@@ -284,7 +286,10 @@ sup_run(struct sup *s)
 	size_t i;
 	int ex;
 
-	if ((s->s_job = sup_pick_job(s)) == NULL)
+	if (s->s_opts->so_telemetry) {
+		if (sup_tm_init(s) != 0)
+			return NAUT_EX_USAGE;
+	} else if ((s->s_job = sup_pick_job(s)) == NULL)
 		return NAUT_EX_USAGE;
 	sup_select(s);
 	sup_nofile(c);
@@ -302,14 +307,15 @@ sup_run(struct sup *s)
 		log_warnx("%s", errbuf);
 		return NAUT_EX_OSERR;
 	}
-	if (sup_results_open(s) == -1) {
+	if (s->s_tm == NULL && sup_results_open(s) == -1) {
 		shm_remove(s->s_shm);
 		return NAUT_EX_OSERR;
 	}
 
 	s->s_run_id = clock_wall_ms();
 	s->s_t0_ms = clock_mono_ms();
-	if (c->sup.global_timeout_ms > 0)
+	/* A daemon has no deadline: it polls until stopped. */
+	if (c->sup.global_timeout_ms > 0 && s->s_tm == NULL)
 		s->s_deadline_ms = s->s_t0_ms + c->sup.global_timeout_ms;
 	sup_heritage(s);
 	s->s_workers = xcalloc(s->s_nworkers, sizeof(*s->s_workers));
@@ -333,22 +339,38 @@ sup_run(struct sup *s)
 		evtimer_add(deadline, &tv);
 	}
 	sup_metrics_start(s);
-	log_info("job %s: %zu device(s), %u worker(s), max_concurrent %u, "
-	    "segment %s", s->s_job->name, s->s_nselected, s->s_nworkers,
-	    c->sup.max_concurrent, c->sup.name);
+	if (s->s_tm != NULL)
+		log_info("telemetry: %zu device(s), %zu entr%s, %u worker(s), "
+		    "max_concurrent %u, segment %s", s->s_nselected,
+		    c->ntelemetry, c->ntelemetry == 1 ? "y" : "ies",
+		    s->s_nworkers, c->sup.max_concurrent, c->sup.name);
+	else
+		log_info("job %s: %zu device(s), %u worker(s), max_concurrent "
+		    "%u, segment %s", s->s_job->name, s->s_nselected,
+		    s->s_nworkers, c->sup.max_concurrent, c->sup.name);
 	for (w = 0; w < s->s_nworkers; w++)
 		if (sup_spawn(s, w) != 0)
 			s->s_workers[w].sw_done = 1;
-	sup_progress_start(s);
+	if (s->s_tm == NULL)
+		sup_progress_start(s);
 	if (s->s_alive > 0)
 		event_base_dispatch(s->s_base);
 
-	sup_unfinished(s);
-	sup_progress_draw(s, 1);
-	sup_summary(s, stdout);
-	fflush(stdout);
-	sup_results_close(s);
-	ex = s->s_nok == s->s_nselected ? NAUT_EX_OK : NAUT_EX_FAILED;
+	if (s->s_tm != NULL) {
+		/* Stopped by a signal is the daemon's normal end. */
+		ex = s->s_stopping ? NAUT_EX_OK : NAUT_EX_FAILED;
+		if (!s->s_stopping)
+			log_warnx("telemetry: every worker stopped for good");
+		else
+			log_info("telemetry stopped");
+	} else {
+		sup_unfinished(s);
+		sup_progress_draw(s, 1);
+		sup_summary(s, stdout);
+		fflush(stdout);
+		sup_results_close(s);
+		ex = s->s_nok == s->s_nselected ? NAUT_EX_OK : NAUT_EX_FAILED;
+	}
 
 	for (i = 0; i < SUP_NSIGS; i++)
 		event_free(sigs[i]);
@@ -372,5 +394,6 @@ sup_run(struct sup *s)
 	free(s->s_owner);
 	free(s->s_written);
 	free(s->s_dev);
+	sup_tm_free(s);
 	return ex;
 }

@@ -23,6 +23,7 @@ struct wrk_heritage {
 	int			 wh_fd;		/* SOCK_SEQPACKET to the supervisor */
 	uint64_t		 wh_deadline_ms;	/* CLOCK_MONOTONIC; 0: none */
 	const char		*wh_outdir;
+	int			 wh_telemetry;	/* daemon mode: wh_job is NULL */
 };
 
 /* Records a worker sends; the supervisor is the only writer of results. */
@@ -31,6 +32,12 @@ struct wrk_heritage {
 #define WRK_REC_LOG	3	/* a log line: wr_code level, wr_msg text; an
 				   event about a device also has wr_dev,
 				   wr_event, wr_err status, wr_dur_ms */
+#define WRK_REC_POINT	4	/* telemetry value: wr_cmd entry, wr_value,
+				   wr_time_ms, wr_bytes its tick (wall ms),
+				   wr_attempts labels in wr_msg as
+				   "name\0value\0..." */
+#define WRK_REC_POLL	5	/* telemetry poll over: wr_cmd entry, wr_err,
+				   wr_attempts points, wr_value seconds */
 #define WRK_NODEV	UINT32_MAX
 
 #define WRK_MSG_MAX	384
@@ -47,6 +54,7 @@ struct wrk_rec {
 	uint64_t	wr_bytes;
 	char		wr_event[24];		/* log event name */
 	char		wr_msg[WRK_MSG_MAX];	/* error text or log line */
+	double		wr_value;		/* POINT value, POLL seconds */
 };
 
 /* Never returns: the worker exits 0 when its shard is done. */

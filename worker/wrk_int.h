@@ -48,6 +48,7 @@ struct wrk {
 	int			 w_waiting;
 	char		       **w_outnames[CONF_TRANSPORT_COUNT]; /* per step */
 	struct rest_engine	*w_rest;	/* wrk_rest.c: the CURLM, or NULL */
+	struct wrk_tm		*w_tm;		/* daemon mode (wrk_tm.c) */
 };
 
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
@@ -85,6 +86,12 @@ struct wrk_att_cb {
 	 * and the server's Retry-After in ms (0: none).
 	 */
 	void	(*ac_status)(void *, int code, uint64_t retry_after_ms);
+	/*
+	 * Kept-open sessions only (wt_open): the session is up, or its poll
+	 * is over, and it waits for the next wt_poll holding nothing.  May
+	 * call wt_poll, wt_close or wt_cancel.
+	 */
+	void	(*ac_idle)(void *);
 };
 
 struct wrk_transport {
@@ -98,7 +105,26 @@ struct wrk_transport {
 			    const char *msg);
 	/* The worker is exiting: free per-worker state (may be NULL). */
 	void		 (*wt_shutdown)(struct wrk *);
+	/*
+	 * Kept-open sessions for telemetry (NULL where a transport has none):
+	 * wt_open connects and authenticates, then calls ac_idle instead of
+	 * closing.  wt_poll starts one poll of a telemetry entry on an idle
+	 * session: its raw answer comes through ac_output (step 0), then
+	 * ac_idle again; a failure ends the session through ac_done.
+	 * wt_close closes an idle session in order (ac_done follows).  None
+	 * of them calls back before it returns.
+	 */
+	void		*(*wt_open)(struct wrk *, const struct conf_device *,
+			    const struct wrk_att_cb *, void *arg);
+	int		 (*wt_poll)(void *sess, const struct conf_telemetry *);
+	void		 (*wt_close)(void *sess);
 };
+
+/* wrk_tm.c: telemetry daemon mode, polls on kept-open sessions. */
+size_t		 wrk_tm_start(struct wrk *);	/* tasks scheduled */
+void		 wrk_tm_pump(struct wrk *);	/* a budget token may be free */
+void		 wrk_tm_signal(struct wrk *);	/* SIGTERM/SIGINT */
+void		 wrk_tm_free(struct wrk *);
 
 /* wrk_tp.c: NULL when this build has no such transport. */
 const struct wrk_transport *wrk_transport(unsigned conf_transport);

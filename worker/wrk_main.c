@@ -125,7 +125,10 @@ wake_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	shm_budget_drain(w->w_h->wh_shm, w->w_h->wh_index);
-	wrk_run_pump(w);
+	if (w->w_tm != NULL)
+		wrk_tm_pump(w);
+	else
+		wrk_run_pump(w);
 }
 
 void
@@ -154,7 +157,10 @@ wake_tmo_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	w->w_waiting = 0;
 	event_del(w->w_wake);
-	wrk_run_pump(w);
+	if (w->w_tm != NULL)
+		wrk_tm_pump(w);
+	else
+		wrk_run_pump(w);
 }
 
 void
@@ -189,6 +195,12 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	struct wrk *w = arg;
 
 	(void)what;
+	/* Daemon mode: any of them (a reload too) ends the polling. */
+	if (w->w_tm != NULL) {
+		w->w_draining = 1;
+		wrk_tm_signal(w);
+		return;
+	}
 	if (sig == SIGUSR1) {
 		if (!w->w_draining) {
 			log_debug("reload: handing over; %u session(s) in "
@@ -272,7 +284,7 @@ wrk_main(const struct wrk_heritage *h)
 	if (w.w_dns == NULL)
 		w.w_dns = evdns_base_new(w.w_base, 0);
 	w.w_kh = htab_new(4);
-	for (i = 0; i < CONF_TRANSPORT_COUNT; i++)
+	for (i = 0; i < CONF_TRANSPORT_COUNT && h->wh_job != NULL; i++)
 		w.w_outnames[i] = wrk_out_names(h->wh_job, (unsigned)i);
 	w.w_ctr = shm_ctr(h->wh_shm, h->wh_index);
 	shm_worker_set(h->wh_shm, h->wh_index, getpid(), NAUT_WSTATE_RUNNING);
@@ -304,7 +316,7 @@ wrk_main(const struct wrk_heritage *h)
 		evtimer_add(deadline, &tv);
 	}
 
-	for (i = 0; i < c->ndevices; i++) {
+	for (i = 0; i < c->ndevices && !h->wh_telemetry; i++) {
 		struct shm_dev d;
 
 		if (!h->wh_selected[i] || h->wh_owner[i] != h->wh_index)
@@ -317,9 +329,16 @@ wrk_main(const struct wrk_heritage *h)
 		n++;
 	}
 	log_debug("%zu device(s) to run", n);
-	wrk_run_start_all(&w);
-	if (w.w_nruns > 0)
-		event_base_dispatch(w.w_base);
+	if (h->wh_telemetry) {
+		/* Daemon mode: runs until a signal stops it (wrk_tm.c). */
+		if (wrk_tm_start(&w) > 0)
+			event_base_dispatch(w.w_base);
+		wrk_tm_free(&w);
+	} else {
+		wrk_run_start_all(&w);
+		if (w.w_nruns > 0)
+			event_base_dispatch(w.w_base);
+	}
 
 	shm_budget_unwait(h->wh_shm, h->wh_index);
 	shm_worker_set(h->wh_shm, h->wh_index, getpid(),
@@ -347,7 +366,8 @@ wrk_main(const struct wrk_heritage *h)
 
 		if (tp != NULL && tp->wt_shutdown != NULL)
 			tp->wt_shutdown(&w);
-		for (k = 0; w.w_outnames[i][k] != NULL; k++)
+		for (k = 0; w.w_outnames[i] != NULL &&
+		    w.w_outnames[i][k] != NULL; k++)
 			free(w.w_outnames[i][k]);
 		free(w.w_outnames[i]);
 	}

@@ -274,5 +274,8 @@ rest_shutdown(struct wrk *w)
 }
 
 const struct wrk_transport wrk_tp_rest = {
-	"rest", rest_start, rest_cancel, rest_shutdown
+	.wt_name = "rest",
+	.wt_start = rest_start,
+	.wt_cancel = rest_cancel,
+	.wt_shutdown = rest_shutdown,
 };

@@ -329,8 +329,11 @@ run_status(void *arg, int code, uint64_t retry_after_ms)
 	r->retry_after_ms = retry_after_ms;
 }
 
-static const struct wrk_att_cb run_att_cb = { run_output, run_done,
-    run_status };
+static const struct wrk_att_cb run_att_cb = {
+	.ac_output = run_output,
+	.ac_done = run_done,
+	.ac_status = run_status,
+};
 
 /* With a token in hand: pass the breaker, then start an attempt. */
 static void

@@ -370,6 +370,9 @@ ssh_step(struct ssh_attempt *x)
 		case PH_SH_EOF:
 			rc = ssh_ph_sh_eof(x);
 			break;
+		case PH_IDLE:
+			rc = ssh_ph_idle(x);
+			break;
 		case PH_DISCONNECT:
 			rc = ph_disconnect(x);
 			break;
@@ -478,7 +481,7 @@ ph_resolve(struct ssh_attempt *x)
 	return STEP_NEXT;
 }
 
-static void *
+void *
 ssh_start(struct wrk *w, const struct conf_device *d,
     const struct conf_job *j, size_t first_cmd, const struct wrk_att_cb *cb,
     void *arg)
@@ -536,5 +539,10 @@ ssh_cancel(void *p, enum naut_err why, const char *msg)
 
 
 const struct wrk_transport wrk_tp_ssh = {
-	"ssh", ssh_start, ssh_cancel, NULL
+	.wt_name = "ssh",
+	.wt_start = ssh_start,
+	.wt_cancel = ssh_cancel,
+	.wt_open = ssh_open,
+	.wt_poll = ssh_poll,
+	.wt_close = ssh_close,
 };

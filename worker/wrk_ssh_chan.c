@@ -15,7 +15,11 @@ int
 ssh_ph_ch_open(struct ssh_attempt *x)
 {
 	if (x->job->mode == CONF_MODE_EXEC) {
-		if (x->cmd >= x->job->ncommands) {
+		if (x->keep && x->keep_cmd == NULL) {
+			x->phase = PH_IDLE;
+			return STEP_NEXT;
+		}
+		if (!x->keep && x->cmd >= x->job->ncommands) {
 			x->closing = 1;
 			ssh_timer(x, SSH_CLOSE_MS);
 			x->phase = PH_DISCONNECT;
@@ -65,7 +69,7 @@ ssh_ph_ch_start(struct ssh_attempt *x)
 	if (x->job->mode == CONF_MODE_SHELL)
 		rc = libssh2_channel_shell(x->ch);
 	else {
-		cmd = x->job->commands[x->cmd];
+		cmd = ssh_cmd_text(x);
 		rc = libssh2_channel_process_startup(x->ch, "exec", 4, cmd,
 		    (unsigned)strlen(cmd));
 	}
@@ -117,7 +121,7 @@ ssh_ph_exec_read(struct ssh_attempt *x)
 			if (obuf_add(x, x->rbuf, (size_t)n) != 0)
 				return ssh_fail(x, NAUT_ERR_OUTPUT_TOO_LARGE,
 				    "output of \"%s\" passed output_limit "
-				    "(%llu bytes)", x->job->commands[x->cmd],
+				    "(%llu bytes)", ssh_cmd_text(x),
 				    (unsigned long long)x->dev->p.output_limit);
 			continue;
 		}
@@ -134,6 +138,7 @@ ssh_ph_exec_read(struct ssh_attempt *x)
 	x->cb->ac_output(x->arg, x->cmd, x->obuf != NULL ? x->obuf : "",
 	    x->olen, libssh2_channel_get_exit_status(x->ch));
 	x->cmd++;
+	x->keep_cmd = NULL;
 	x->phase = PH_CH_CLOSE;
 	return STEP_NEXT;
 }
@@ -158,7 +163,8 @@ ssh_ph_ch_free(struct ssh_attempt *x)
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return ssh_wait(x);
 	x->ch = NULL;
-	if (x->job->mode == CONF_MODE_SHELL || x->cmd >= x->job->ncommands) {
+	if (!x->keep && (x->job->mode == CONF_MODE_SHELL ||
+	    x->cmd >= x->job->ncommands)) {
 		x->closing = 1;
 		ssh_timer(x, SSH_CLOSE_MS);
 		x->phase = PH_DISCONNECT;

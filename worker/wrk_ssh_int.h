@@ -43,6 +43,7 @@
 	X(SH_WRITE, "shell_write") \
 	X(SH_READ, "shell_read") \
 	X(SH_EOF, "shell_eof")	\
+	X(IDLE, "idle")		\
 	X(DISCONNECT, "disconnect") \
 	X(FREE, "free")		\
 	X(DONE, "done")
@@ -97,6 +98,9 @@ struct ssh_attempt {
 	int			 closing;	/* teardown after success */
 	size_t			 armed_for;	/* command index + 1 timed */
 	int			 dns_started, dns_done, dns_err;
+	/* kept open (telemetry): idle between commands, see wrk_ssh_keep.c */
+	int			 keep;
+	const char		*keep_cmd;	/* the poll's command, or NULL */
 	char			 rbuf[SSH_RBUF];
 };
 
@@ -108,6 +112,17 @@ int	ssh_fail_lib(struct ssh_attempt *, int rc, enum naut_err dflt);
 void	ssh_timer(struct ssh_attempt *, uint64_t ms);
 void	ssh_cmd_timer(struct ssh_attempt *);
 int	ssh_wait(struct ssh_attempt *);
+
+void	*ssh_start(struct wrk *, const struct conf_device *,
+	    const struct conf_job *, size_t, const struct wrk_att_cb *, void *);
+
+/* wrk_ssh_keep.c: kept-open sessions (telemetry) */
+const char *ssh_cmd_text(const struct ssh_attempt *);
+int	ssh_ph_idle(struct ssh_attempt *);
+void	*ssh_open(struct wrk *, const struct conf_device *,
+	    const struct wrk_att_cb *, void *);
+int	ssh_poll(void *, const struct conf_telemetry *);
+void	ssh_close(void *);
 
 /* wrk_ssh_auth.c */
 void	ssh_hostkey_pref(struct ssh_attempt *);

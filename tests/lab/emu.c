@@ -40,6 +40,7 @@
 #include "emu/cli.c"
 #include "emu/term.c"
 #include "emu/devconf.c"
+#include "emu/tmlog.c"
 #endif
 
 static void __attribute__((noreturn))
@@ -184,6 +185,7 @@ main(int argc, char *argv[])
 	if (cmd == NULL)
 		return term_shell(&s);
 	s.s_exec = 1;
+	tmlog_exec(lab, &d, cmd);
 	s.s_eol = d.d_plat == P_IOS ? "\r\n" : "\n";
 	if (d.d_beh == B_HANG_LOGIN)
 		term_hang();

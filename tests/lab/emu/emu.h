@@ -156,6 +156,9 @@ void	 term_emit(struct sess *, const struct buf *, int);
 void	 term_hang(void) __attribute__((noreturn));
 int	 term_shell(struct sess *);
 
+/* tmlog.c */
+void	 tmlog_exec(const char *, const struct dev *, const char *);
+
 /* devconf.c */
 extern const char *const emu_platforms[];
 extern const char *const emu_behaviours[];

@@ -1,0 +1,41 @@
+/*
+ * tm_parse: numbers out of a command's output for telemetry.  The SSH
+ * form is a POSIX ERE matched repeatedly over the whole output: each match
+ * gives one value (group value_group) and, optionally, labels from other
+ * groups (one match per interface gives one point per interface).
+ */
+#ifndef NAUT_TM_PARSE_H
+#define NAUT_TM_PARSE_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+#define TM_MAX_LABELS	8
+#define TM_LABEL_MAX	64	/* a label value is cut to this */
+
+struct tm_label {
+	const char	*tl_name;
+	char		 tl_value[TM_LABEL_MAX];
+};
+
+struct tm_value {
+	double		 tv_value;
+	size_t		 tv_nlabels;
+	struct tm_label	 tv_labels[TM_MAX_LABELS];
+};
+
+typedef void	tm_emit_fn(void *, const struct tm_value *);
+
+/* A number as devices print it: [+-]digits[.digits][e..]; 0 if it is one. */
+int	tm_parse_number(const char *, size_t, double *);
+
+/*
+ * Match t's regex over out; call emit once per match.  Returns the number
+ * of values, or -1 (err filled) when nothing matched or a captured value
+ * is not a number: a parse error.
+ */
+int	tm_parse_ssh(const struct conf_tm_ssh *t, const char *out, size_t len,
+	    tm_emit_fn *emit, void *arg, char *err, size_t errlen);
+
+#endif
