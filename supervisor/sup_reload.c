@@ -49,9 +49,9 @@ reload_fit(struct sup *s, struct conf *nc)
 	const struct conf_job *j = NULL;
 	size_t i;
 
-	if (s->s_tm != NULL && nc->ntelemetry == 0) {
-		log_warnx("SIGHUP: %s has no telemetry: entries any more; "
-		    "polling goes on unchanged", s->s_opts->so_file);
+	if (s->s_tm != NULL && sup_tm_check(nc) != 0) {
+		log_warnx("SIGHUP: %s cannot run in daemon mode; polling goes "
+		    "on unchanged", s->s_opts->so_file);
 		return NULL;
 	}
 	for (i = 0; s->s_tm == NULL && i < nc->njobs; i++)

@@ -287,8 +287,8 @@ sup_run(struct sup *s)
 	int ex;
 
 	if (s->s_opts->so_telemetry) {
-		if (sup_tm_init(s) != 0)
-			return NAUT_EX_USAGE;
+		if ((ex = sup_tm_init(s)) != 0)
+			return ex;
 	} else if ((s->s_job = sup_pick_job(s)) == NULL)
 		return NAUT_EX_USAGE;
 	sup_select(s);
