@@ -100,3 +100,23 @@ tm_parse_ssh(const struct conf_tm_ssh *t, const char *out, size_t len,
 	}
 	return n;
 }
+
+int
+tm_parse_output(const struct conf_telemetry *t, unsigned transport,
+    const char *out, size_t len, tm_emit_fn *emit, void *arg, char *err,
+    size_t errlen)
+{
+	switch (transport) {
+	case CONF_TRANSPORT_SSH:
+		if (t->ssh != NULL)
+			return tm_parse_ssh(t->ssh, out, len, emit, arg, err,
+			    errlen);
+		break;
+	default:
+		break;
+	}
+	snprintf(err, errlen, "no %s parser for telemetry \"%s\" in this "
+	    "build", transport == CONF_TRANSPORT_REST ? "rest" : transport ==
+	    CONF_TRANSPORT_NETCONF ? "netconf" : "ssh", t->name);
+	return -1;
+}

@@ -38,4 +38,14 @@ int	tm_parse_number(const char *, size_t, double *);
 int	tm_parse_ssh(const struct conf_tm_ssh *t, const char *out, size_t len,
 	    tm_emit_fn *emit, void *arg, char *err, size_t errlen);
 
+/*
+ * The answer to one poll of entry t over a device's transport (enum
+ * conf_transport), whatever the transport: the one entry point wrk_tm.c
+ * uses.  REST (JSON pointers) and NETCONF (element paths) parsers plug in
+ * here; until they do, their answers are parse errors.
+ */
+int	tm_parse_output(const struct conf_telemetry *t, unsigned transport,
+	    const char *out, size_t len, tm_emit_fn *emit, void *arg,
+	    char *err, size_t errlen);
+
 #endif

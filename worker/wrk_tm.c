@@ -170,10 +170,10 @@ tmd_output(void *arg, size_t step, const char *out, size_t len, int code)
 	(void)step;
 	(void)code;
 	ctr_observe(&d->td_tm->tm_w->w_ctr->output_bytes, len);
-	if (t == NULL || t->tt_tm->ssh == NULL)
+	if (t == NULL)
 		return;
-	if (tm_parse_ssh(t->tt_tm->ssh, out, len, tmd_emit, d, d->td_pmsg,
-	    sizeof(d->td_pmsg)) < 0)
+	if (tm_parse_output(t->tt_tm, d->td_dev->p.transport, out, len,
+	    tmd_emit, d, d->td_pmsg, sizeof(d->td_pmsg)) < 0)
 		d->td_perr = NAUT_ERR_PARSE;
 }
 

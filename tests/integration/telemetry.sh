@@ -102,6 +102,10 @@ curl -fsS "$URL/metrics" >"$T/m2"
 grep -q '^telemetry_collection_errors_total{device="dev5",error_type="breaker_open"} [1-9]' "$T/m2" &&
     grep -q '^telemetry_collection_errors_total{device="dev5",error_type="reset"} [1-9]' "$T/m2"
 ok $? "its polls fail as reset, then are refused as breaker_open"
+grep -q '^naut_if_out_octets{device="dev5",' "$T/m1" &&
+    ! grep -q '^naut_if_out_octets{device="dev5",' "$T/m2" &&
+    grep -q '^naut_if_out_octets{device="dev4",' "$T/m2"
+ok $? "its values vanish from /metrics once older than stale_after"
 grep -q '^naut_breaker_state{device="dev4"} 0$' "$T/m2" &&
     ! grep -q '^telemetry_collection_errors_total{device="dev[0124]"' "$T/m2"
 ok $? "the other devices' breakers stay closed, their polls without error"
@@ -229,6 +233,22 @@ grep -q '"msg":"telemetry stopped"' "$T/log" &&
 ok $? "it closed its sessions and removed its segment"
 jq -e . "$T/log" >/dev/null 2>&1 && jq -e . "$PTS" >/dev/null 2>&1
 ok $? "the log and the telemetry log are valid JSON lines"
+
+# --- the telemetry log rotates by size ---
+"$S" -q -c "$F" --telemetry-log "$T/rot.jsonl" --telemetry-log-size 64K \
+    >/dev/null 2>"$T/log2" &
+spid=$!
+i=0
+while [ ! -e "$T/rot.jsonl.1" ] && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+kill -TERM $spid
+wait $spid
+r1=$(stat -c %s "$T/rot.jsonl.1" 2>/dev/null || echo 0)
+[ "$r1" -ge 65536 ] && [ "$r1" -lt 70000 ] && [ -s "$T/rot.jsonl" ] &&
+    jq -e . "$T/rot.jsonl.1" "$T/rot.jsonl" >/dev/null 2>&1
+ok $? "--telemetry-log-size 64K: the log moves to .1 at 64 KiB ($r1 bytes), whole lines on both sides"
 : >"$LAB_DEVICES_CONF"
 rm -f "$EXECLOG"
 sed 's/^/#   /' "$T/log" | grep -v '"debug"' | grep -v "killed by signal 9" |

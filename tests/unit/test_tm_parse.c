@@ -175,6 +175,34 @@ test_tm_parse_empty_match_ends(void **state)
 	regfree(&t.re);
 }
 
+/* One entry point for every transport; those without a parser fail. */
+static void
+test_tm_parse_output_by_transport(void **state)
+{
+	static const char out[] = "five seconds: 12%\n";
+	struct conf_tm_ssh s;
+	struct conf_telemetry t;
+	struct got g;
+	char err[128];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	memset(&t, 0, sizeof(t));
+	mk(&s, "five seconds: ([0-9]+)%", 1, NULL);
+	t.name = "cpu";
+	t.ssh = &s;
+	assert_int_equal(tm_parse_output(&t, CONF_TRANSPORT_SSH, out,
+	    sizeof(out) - 1, collect, &g, err, sizeof(err)), 1);
+	assert_true(g.v[0].tv_value == 12.0);
+	assert_int_equal(tm_parse_output(&t, CONF_TRANSPORT_REST, out,
+	    sizeof(out) - 1, collect, &g, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no rest parser"));
+	t.ssh = NULL;
+	assert_int_equal(tm_parse_output(&t, CONF_TRANSPORT_SSH, out,
+	    sizeof(out) - 1, collect, &g, err, sizeof(err)), -1);
+	regfree(&s.re);
+}
+
 int
 main(void)
 {
@@ -185,6 +213,7 @@ main(void)
 		cmocka_unit_test(test_tm_parse_not_a_number),
 		cmocka_unit_test(test_tm_parse_numbers),
 		cmocka_unit_test(test_tm_parse_empty_match_ends),
+		cmocka_unit_test(test_tm_parse_output_by_transport),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
