@@ -109,7 +109,7 @@ int	sup_metrics_start(struct sup *);
 void	sup_metrics_stop(struct sup *);
 
 /* sup_tm.c: telemetry daemon mode */
-int	sup_tm_init(struct sup *);
+int	sup_tm_init(struct sup *);	/* 0, or an exit status */
 void	sup_tm_free(struct sup *);
 int	sup_tm_selects(const struct sup *, const struct conf_device *);
 void	sup_tm_handle(struct sup *, const struct wrk_rec *);

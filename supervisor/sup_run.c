@@ -247,8 +247,8 @@ sup_run(struct sup *s)
 	int ex;
 
 	if (o->so_telemetry) {
-		if (sup_tm_init(s) != 0)
-			return NAUT_EX_USAGE;
+		if ((ex = sup_tm_init(s)) != 0)
+			return ex;
 	} else if ((s->s_job = sup_pick_job(s)) == NULL)
 		return NAUT_EX_USAGE;
 	s->s_selected = xcalloc(c->ndevices + 1, 1);

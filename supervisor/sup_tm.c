@@ -79,6 +79,43 @@ sup_tm_selects(const struct sup *s, const struct conf_device *d)
 	return 0;
 }
 
+/* Families /metrics serves besides the counter table's. */
+static const char *const tm_taken[] = { "naut_build_info",
+    "naut_budget_limit", "naut_budget_in_use", "naut_budget_waiters",
+    "naut_worker_up", "naut_worker_starts_total",
+    "naut_worker_heartbeat_age_seconds", "naut_devices", "naut_breakers",
+    "naut_breaker_state", "telemetry_collection_seconds",
+    "telemetry_collection_errors_total", "telemetry_points_collected_total",
+    "active_telemetry_tasks", NULL };
+
+/*
+ * An entry's metric: must not name a family naut serves itself: the
+ * exposition would hold that family twice and Prometheus rejects it.
+ */
+static int
+tm_name_taken(const char *m)
+{
+	struct ctr_snap z;
+	char *buf = NULL, type[300];
+	size_t len = 0, i;
+	FILE *fp;
+	int hit;
+
+	for (i = 0; tm_taken[i] != NULL; i++)
+		if (strcmp(m, tm_taken[i]) == 0)
+			return 1;
+	if (strncmp(m, "naut_", 5) != 0 ||
+	    (fp = open_memstream(&buf, &len)) == NULL)
+		return 0;
+	ctr_snap_zero(&z);
+	ctr_prom_write(fp, &z, "naut");
+	fclose(fp);
+	snprintf(type, sizeof(type), "# TYPE %s ", m);
+	hit = buf != NULL && strstr(buf, type) != NULL;
+	free(buf);
+	return hit;
+}
+
 int
 sup_tm_init(struct sup *s)
 {
@@ -88,8 +125,18 @@ sup_tm_init(struct sup *s)
 
 	if (c->ntelemetry == 0) {
 		log_warnx("%s: no telemetry: entries to poll", c->file);
-		return -1;
+		return NAUT_EX_USAGE;
 	}
+	for (j = 0; j < c->ntelemetry; j++)
+		if (c->telemetry[j].metric != NULL &&
+		    tm_name_taken(c->telemetry[j].metric)) {
+			log_warnx("%s:%u:%u: telemetry \"%s\": metric %s is "
+			    "a name naut exports itself; choose another",
+			    c->file, c->telemetry[j].pos.line,
+			    c->telemetry[j].pos.col, c->telemetry[j].name,
+			    c->telemetry[j].metric);
+			return NAUT_EX_CONFIG;
+		}
 	tm = xcalloc(1, sizeof(*tm));
 	tm->tm_entries = xcalloc(c->ntelemetry, sizeof(*tm->tm_entries));
 	tm->tm_devs = xcalloc(c->ndevices + 1, sizeof(*tm->tm_devs));
@@ -104,7 +151,7 @@ sup_tm_init(struct sup *s)
 	s->s_tm = tm;
 	if (sup_tm_log_open(s) != 0) {
 		sup_tm_free(s);
-		return -1;
+		return NAUT_EX_OSERR;
 	}
 	return 0;
 }

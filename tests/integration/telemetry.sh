@@ -252,6 +252,14 @@ ok $? "it closed its sessions and removed its segment"
 jq -e . "$T/log" >/dev/null 2>&1 && jq -e . "$PTS" >/dev/null 2>&1
 ok $? "the log and the telemetry log are valid JSON lines"
 
+# --- a metric: that names one of naut's own families is refused ---
+sed 's/metric: naut_if_out_octets/metric: telemetry_points_collected_total/' \
+    "$F" >"$T/clash.yaml"
+"$S" -q -c "$T/clash.yaml" >/dev/null 2>"$T/clash.log"
+r=$?
+[ $r -eq 78 ] && grep -q 'telemetry_points_collected_total is a name naut exports itself' "$T/clash.log"
+ok $? "metric: naming a family naut serves itself is a configuration error (exit $r)"
+
 # --- one budget token, six kept-open sessions; the log rotates ---
 : >"$LAB_DEVICES_CONF"
 # With max_concurrent 1 every device still gets its session: idle
