@@ -6,16 +6,17 @@
 set -eu
 
 # Build: compiler, libraries.  Tests: the lab's real peers (OpenSSH server
-# and client, dropbear), ss(8) from iproute2, valgrind, jq for JSON.
+# and client, dropbear), ss(8) from iproute2, valgrind, jq for JSON, nginx
+# and openssl(1) for the REST lab.
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
 libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev mandoc jq procps
 time openssh-server openssh-client dropbear-bin sshpass iproute2 valgrind passwd
 curl prometheus
-util-linux"
+util-linux nginx-light openssl"
 
 # `deps.sh bench` adds what the benchmarks compare naut with.
 if [ "${1:-}" = bench ]; then
-	PKGS="$PKGS python3 python3-asyncssh python3-uvloop"
+	PKGS="$PKGS python3 python3-asyncssh python3-uvloop python3-aiohttp"
 fi
 # `deps.sh fuzz`: libFuzzer comes with clang's runtime.
 if [ "${1:-}" = fuzz ]; then

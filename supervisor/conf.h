@@ -61,7 +61,20 @@ enum conf_mode {
 	CONF_MODE_COUNT
 };
 
+/* REST: how password/password_env/password_file is sent. */
+#define CONF_HTTPAUTHS(X)	\
+	X(BASIC, "basic")	\
+	X(BEARER, "bearer")
+
+enum conf_httpauth {
+#define X(e, s) CONF_HTTPAUTH_##e,
+	CONF_HTTPAUTHS(X)
+#undef X
+	CONF_HTTPAUTH_COUNT
+};
+
 extern const char *const conf_transport_names[];
+extern const char *const conf_httpauth_names[];
 extern const char *const conf_hostkey_names[];
 extern const char *const conf_mode_names[];
 
@@ -86,6 +99,7 @@ extern const char *const conf_mode_names[];
 	X(HOST_KEY_CHECKING, "host_key_checking")			\
 	X(TLS_VERIFY,	"tls_verify")					\
 	X(CA_FILE,	"ca_file")					\
+	X(HTTP_AUTH,	"http_auth")					\
 	X(T_CONNECT,	"timeout.connect")				\
 	X(T_AUTH,	"timeout.auth")					\
 	X(T_COMMAND,	"timeout.command")				\
@@ -135,6 +149,7 @@ struct conf_props {
 	uint8_t			 transport;
 	uint8_t			 host_key_checking;
 	uint8_t			 tls_verify;
+	uint8_t			 http_auth;	/* enum conf_httpauth */
 	uint8_t			 retries;
 	const char		*platform;
 	const char		*username;

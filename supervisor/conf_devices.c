@@ -353,6 +353,33 @@ device_secret(struct conf_ctx *ctx, struct conf *c, const struct conf_props *p,
 	return NULL;
 }
 
+/*
+ * REST credentials: basic auth needs a username with its password; a
+ * bearer token is the password secret, so that it is read, wiped and kept
+ * out of -T exactly like a password.
+ */
+static int
+rest_auth_check(struct conf_ctx *ctx, const struct conf_device *d)
+{
+	const struct conf_props *p = &d->p;
+	int haspw = ((p->set | p->bad) & CONF_PW_MASK) != 0;
+
+	if (p->http_auth == CONF_HTTPAUTH_BEARER && !haspw) {
+		conf_err(ctx, p->pos[CONF_P_HTTP_AUTH], "device \"%s\" uses "
+		    "http_auth: bearer but has no token (set password_env or "
+		    "password_file)", d->name);
+		return -1;
+	}
+	if (p->http_auth == CONF_HTTPAUTH_BASIC && haspw &&
+	    !((p->set | p->bad) & (1ULL << CONF_P_USERNAME))) {
+		conf_err(ctx, d->pos, "device \"%s\" has a password but no "
+		    "username (basic auth needs both; http_auth: bearer sends "
+		    "the password as a token)", d->name);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 platform_unknown(struct conf_ctx *ctx, struct conf *c, const char *name,
     struct conf_pos pos)
@@ -450,8 +477,10 @@ conf_devices_resolve(struct conf_ctx *ctx, struct conf *c)
 			    "passphrase but no key_file", d->name);
 			rc = -1;
 		}
-		if (p->transport == CONF_TRANSPORT_REST)
+		if (p->transport == CONF_TRANSPORT_REST) {
+			rc |= rest_auth_check(ctx, d);
 			continue;
+		}
 		if (!((p->set | p->bad) & (1ULL << CONF_P_USERNAME))) {
 			conf_err(ctx, d->pos, "device \"%s\" has no username "
 			    "(needed for %s)", d->name,

@@ -15,6 +15,11 @@ const char *const conf_transport_names[] = {
 	CONF_TRANSPORTS(X)
 #undef X
 };
+const char *const conf_httpauth_names[] = {
+#define X(e, s) s,
+	CONF_HTTPAUTHS(X)
+#undef X
+};
 const char *const conf_hostkey_names[] = {
 #define X(e, s) s,
 	CONF_HOSTKEYS(X)
@@ -59,6 +64,7 @@ enum pt {
 	PT_PORT,
 	PT_TRANSPORT,
 	PT_HOSTKEY,
+	PT_HTTPAUTH,
 	PT_BOOL,
 	PT_U8,
 	PT_U32,
@@ -101,6 +107,7 @@ static const struct prop_row prop_rows[] = {
 	    O(host_key_checking), 0, 0 },
 	{ CONF_P_TLS_VERIFY, NULL, "tls_verify", PT_BOOL, O(tls_verify), 0, 0 },
 	{ CONF_P_CA_FILE, NULL, "ca_file", PT_PATH, O(ca_file), 0, 0 },
+	{ CONF_P_HTTP_AUTH, NULL, "http_auth", PT_HTTPAUTH, O(http_auth), 0, 0 },
 	{ CONF_P_T_CONNECT, "timeout", "connect", PT_DUR, O(t_connect_ms),
 	    10, 3600 * SEC },
 	{ CONF_P_T_AUTH, "timeout", "auth", PT_DUR, O(t_auth_ms), 10, 3600 * SEC },
@@ -168,6 +175,7 @@ prop_copy(struct conf_props *dst, const struct conf_props *src,
 		break;
 	case PT_TRANSPORT:
 	case PT_HOSTKEY:
+	case PT_HTTPAUTH:
 	case PT_BOOL:
 	case PT_U8:
 		sz = sizeof(uint8_t);
@@ -313,6 +321,12 @@ prop_set(struct conf_ctx *ctx, struct conf_props *p, const struct prop_row *r,
 	case PT_HOSTKEY:
 		if (cv_enum(ctx, v, what, conf_hostkey_names,
 		    CONF_HOSTKEY_COUNT, &i) != 0)
+			return -1;
+		*(uint8_t *)(base + r->off) = (uint8_t)i;
+		break;
+	case PT_HTTPAUTH:
+		if (cv_enum(ctx, v, what, conf_httpauth_names,
+		    CONF_HTTPAUTH_COUNT, &i) != 0)
 			return -1;
 		*(uint8_t *)(base + r->off) = (uint8_t)i;
 		break;
@@ -597,6 +611,10 @@ conf_props_print(FILE *fp, const struct conf_props *p, int ind)
 			break;
 		case PT_HOSTKEY:
 			fputs(conf_hostkey_names[*(const uint8_t *)
+			    (base + r->off)], fp);
+			break;
+		case PT_HTTPAUTH:
+			fputs(conf_httpauth_names[*(const uint8_t *)
 			    (base + r->off)], fp);
 			break;
 		}

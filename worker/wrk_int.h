@@ -20,6 +20,7 @@ struct evdns_base;
 struct htab;
 struct kh;
 struct kh_entry;
+struct rest_engine;
 struct wrk_run;
 
 #define WRK_MAGIC	0x6e77726bU	/* "nwrk" */
@@ -36,6 +37,8 @@ struct wrk {
 	unsigned		 w_active;	/* runs holding a token */
 	unsigned		 w_queued;	/* runs waiting for a token */
 	int			 w_draining;	/* SIGTERM: start nothing new */
+	int			 w_handover;	/* SIGUSR1: reload, give back */
+	int			 w_terms;	/* SIGTERM/SIGINT received */
 	int			 w_deadline_hit;
 	TAILQ_HEAD(, wrk_run)	 w_queue;	/* runs waiting for a token */
 	TAILQ_HEAD(, wrk_run)	 w_runs;	/* every run not finished */
@@ -45,6 +48,7 @@ struct wrk {
 	int			 w_waiting;
 	char		       **w_outnames[CONF_TRANSPORT_COUNT]; /* per step */
 	struct wrk_tm		*w_tm;		/* daemon mode (wrk_tm.c) */
+	struct rest_engine	*w_rest;	/* wrk_rest.c: the CURLM, or NULL */
 };
 
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
@@ -63,6 +67,7 @@ void		 wrk_run_enqueue(struct wrk_run *);
 void		 wrk_run_pump(struct wrk *);
 void		 wrk_run_start_all(struct wrk *);
 void		 wrk_run_drain(struct wrk *);
+void		 wrk_run_handover(struct wrk *);
 void		 wrk_run_cancel_all(struct wrk *, enum naut_err, const char *);
 
 /*
@@ -76,6 +81,11 @@ struct wrk_att_cb {
 		    int code);
 	/* The attempt is over; err NAUT_ERR_OK when every step ran. */
 	void	(*ac_done)(void *, enum naut_err, const char *msg);
+	/*
+	 * Optional, before a failing ac_done: the failed step's status (HTTP)
+	 * and the server's Retry-After in ms (0: none).
+	 */
+	void	(*ac_status)(void *, int code, uint64_t retry_after_ms);
 	/*
 	 * Kept-open sessions only (wt_open): the session is up, or its poll
 	 * is over, and it waits for the next wt_poll holding nothing.  May
@@ -121,6 +131,8 @@ const struct wrk_transport *wrk_transport(unsigned conf_transport);
 
 /* wrk_ssh.c: SSH exec and interactive shells. */
 extern const struct wrk_transport wrk_tp_ssh;
+/* wrk_rest.c: HTTPS requests through libcurl. */
+extern const struct wrk_transport wrk_tp_rest;
 
 /* wrk_out.c: saved outputs. */
 int		 wrk_out_write(const char *outdir, const char *device,

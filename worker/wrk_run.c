@@ -38,9 +38,12 @@ struct wrk_run {
 	TAILQ_ENTRY(wrk_run)	 all;
 	int			 queued;
 	int			 save_failed;	/* an output could not be saved */
+	int			 fail_code;	/* failed step's status; -1 none */
+	uint64_t		 retry_after_ms; /* the server's hint; 0 none */
 };
 
 static void	run_attempt(struct wrk_run *);
+static void	run_release(struct wrk_run *);
 
 static struct wrk_run *
 run_check(void *p)
@@ -129,7 +132,8 @@ run_end(struct wrk_run *r, enum naut_err err, const char *msg)
 
 	/* Each command gets exactly one record: those never saved, now. */
 	for (i = r->next_cmd; i < conf_job_nsteps(j, r->dev->p.transport); i++)
-		run_record(r, WRK_REC_RESULT, i, err, -1, 0, msg);
+		run_record(r, WRK_REC_RESULT, i, err, i == r->next_cmd ?
+		    r->fail_code : -1, 0, msg);
 	/*
 	 * Records first, then the segment: if we die in between, the
 	 * replacement redoes the device and the supervisor drops the
@@ -144,11 +148,26 @@ run_end(struct wrk_run *r, enum naut_err err, const char *msg)
 	wrk_run_pump(w);
 }
 
+/*
+ * Reload: the device goes back to the supervisor without a record; the
+ * next generation runs it (its steps already saved are not written twice:
+ * the supervisor keeps one record per device and step).
+ */
+static void
+run_forget(struct wrk_run *r)
+{
+	run_release(r);
+	run_shm(r, NAUT_RUN_PENDING, -1, NAUT_ERR_OK, 0, 0);
+	run_free(r);
+}
+
+/* HTTP: 5xx and 429 Too Many Requests may succeed later, other 4xx not. */
 static int
-retryable(enum naut_err e)
+retryable(enum naut_err e, int code)
 {
 	return e == NAUT_ERR_TIMEOUT || e == NAUT_ERR_REFUSED ||
-	    e == NAUT_ERR_RESET;
+	    e == NAUT_ERR_RESET || e == NAUT_ERR_HTTP_5XX ||
+	    (e == NAUT_ERR_HTTP_4XX && code == 429);
 }
 
 /*
@@ -266,12 +285,26 @@ run_done(void *arg, enum naut_err err, const char *msg)
 		return;
 	}
 	run_shm(r, -1, NAUT_RESULT_FAILED, err, dur, 0);
-	if (retryable(err) && r->attempts <= p->retries && !w->w_draining &&
-	    !w->w_deadline_hit && d.brk.state == NAUT_BRK_CLOSED) {
+	if (retryable(err, r->fail_code) && w->w_handover &&
+	    r->attempts <= p->retries && d.brk.state == NAUT_BRK_CLOSED) {
+		/* It would retry: the next generation does, from scratch. */
+		run_forget(r);
+		wrk_run_pump(w);
+		return;
+	}
+	if (retryable(err, r->fail_code) && r->attempts <= p->retries &&
+	    !w->w_draining && !w->w_deadline_hit &&
+	    d.brk.state == NAUT_BRK_CLOSED) {
 		uint64_t ms = backoff_delay(p->backoff_base_ms,
 		    p->backoff_max_ms, r->attempts - 1, backoff_rand(&w->w_rng));
-		struct timeval tv = { (time_t)(ms / 1000),
-		    (suseconds_t)(ms % 1000) * 1000 };
+		struct timeval tv;
+
+		/* A server that says when to come back is believed. */
+		if (r->retry_after_ms > ms)
+			ms = r->retry_after_ms;
+		tv.tv_sec = (time_t)(ms / 1000);
+		tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+		r->fail_code = -1;
 
 		wrk_log_event(w, LOG_LVL_DEBUG, r->idx, "retry", err,
 		    (int64_t)dur, "device %s: %s; retry %u in %llu ms",
@@ -287,7 +320,17 @@ run_done(void *arg, enum naut_err err, const char *msg)
 	run_end(r, err, msg);
 }
 
-static const struct wrk_att_cb run_att_cb = { run_output, run_done, NULL };
+static void
+run_status(void *arg, int code, uint64_t retry_after_ms)
+{
+	struct wrk_run *r = run_check(arg);
+
+	r->fail_code = code;
+	r->retry_after_ms = retry_after_ms;
+}
+
+static const struct wrk_att_cb run_att_cb = { run_output, run_done,
+    run_status, NULL };
 
 /* With a token in hand: pass the breaker, then start an attempt. */
 static void
@@ -298,6 +341,8 @@ run_attempt(struct wrk_run *r)
 	struct shm_dev d;
 	uint64_t now = clock_mono_ms();
 
+	r->fail_code = -1;
+	r->retry_after_ms = 0;
 	if (r->tp == NULL) {
 		run_release(r);
 		run_end(r, NAUT_ERR_INTERNAL, "this build has no transport "
@@ -356,6 +401,7 @@ wrk_run_new(struct wrk *w, const struct conf_device *d)
 	r->w = w;
 	r->dev = d;
 	r->idx = d->index;
+	r->fail_code = -1;
 	r->tp = wrk_transport(d->p.transport);
 	r->retry = evtimer_new(w->w_base, run_retry_cb, r);
 	TAILQ_INSERT_TAIL(&w->w_runs, r, all);
@@ -451,5 +497,20 @@ wrk_run_drain(struct wrk *w)
 		evtimer_del(r->retry);
 		/* Frees r only: draining, the pump starts and frees nothing. */
 		run_end(r, NAUT_ERR_CANCELLED, "cancelled by shutdown");
+	}
+}
+
+/* Reload: queued and backing-off runs are given back; attempts go on. */
+void
+wrk_run_handover(struct wrk *w)
+{
+	struct wrk_run *r, *next;
+
+	for (r = TAILQ_FIRST(&w->w_runs); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, all);
+		if (r->att != NULL)
+			continue;
+		evtimer_del(r->retry);
+		run_forget(r);
 	}
 }

@@ -524,7 +524,7 @@ tmd_done_cb(void *arg, enum naut_err err, const char *msg)
 	wrk_tm_pump(w);
 }
 
-static const struct wrk_att_cb tmd_cb = { tmd_output, tmd_done_cb,
+static const struct wrk_att_cb tmd_cb = { tmd_output, tmd_done_cb, NULL,
     tmd_idle_cb };
 
 static void

@@ -365,6 +365,49 @@ test_conf_secret_file(void **state)
 	unlink(path);
 }
 
+/* REST auth: basic by default, bearer sends the password secret. */
+static void
+test_conf_rest_http_auth(void **state)
+{
+	struct conf *c;
+	char *errs, *out;
+
+	(void)state;
+	setenv("NAUT_TEST_TOKEN", "tok-123", 1);
+	c = load_str("defaults: { transport: rest }\ndevices:\n"
+	    "  - { name: a, host: h, username: u, password_env: "
+	    "NAUT_TEST_TOKEN }\n"
+	    "  - { name: b, host: h, http_auth: bearer, password_env: "
+	    "NAUT_TEST_TOKEN }\n"
+	    "  - { name: c, host: h }\n", &errs);
+	assert_non_null(c);
+	assert_string_equal(errs, "");
+	assert_int_equal(dev(c, "a")->p.http_auth, CONF_HTTPAUTH_BASIC);
+	assert_int_equal(dev(c, "b")->p.http_auth, CONF_HTTPAUTH_BEARER);
+	assert_string_equal(dev(c, "b")->password->value, "tok-123");
+	assert_null(dev(c, "c")->password);
+	out = print_conf(c);
+	assert_non_null(strstr(out, "http_auth: bearer"));
+	assert_null(strstr(out, "tok-123"));
+	free(out);
+	free(errs);
+	conf_free(c);
+
+	c = load_str("defaults: { transport: rest }\ndevices:\n"
+	    "  - { name: a, host: h, http_auth: bearer }\n"
+	    "  - { name: b, host: h, password_env: NAUT_TEST_TOKEN }\n"
+	    "  - { name: c, host: h, http_auth: digest }\n", &errs);
+	assert_null(c);
+	assert_non_null(strstr(errs, "t.yaml:3:36: device \"a\" uses "
+	    "http_auth: bearer but has no token"));
+	assert_non_null(strstr(errs, "t.yaml:4:13: device \"b\" has a "
+	    "password but no username"));
+	assert_non_null(strstr(errs, "t.yaml:5:36: "));
+	assert_non_null(strstr(errs, "digest"));
+	free(errs);
+	unsetenv("NAUT_TEST_TOKEN");
+}
+
 static void
 test_conf_errors_all_reported(void **state)
 {
@@ -475,6 +518,7 @@ main(void)
 		cmocka_unit_test(test_conf_reuse_merge_keys),
 		cmocka_unit_test(test_conf_selection),
 		cmocka_unit_test(test_conf_secret_file),
+		cmocka_unit_test(test_conf_rest_http_auth),
 		cmocka_unit_test(test_conf_errors_all_reported),
 		cmocka_unit_test(test_conf_error_dedup),
 		cmocka_unit_test(test_conf_suggestions),
