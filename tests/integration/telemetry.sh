@@ -235,6 +235,15 @@ done
 [ "$n0" -gt "$t_rs" ] && [ "$n1" -gt "$t_rs" ]
 ok $? "both 50 ms devices are polled again after the restart"
 
+# --- SIGHUP only checks the file in daemon mode ---
+kill -HUP $spid
+sleep 1
+b=$(wc -l <"$EXECLOG")
+sleep 1
+kill -0 $spid && grep -q 'the telemetry daemon applies it when restarted' "$T/log" &&
+    [ $(($(wc -l <"$EXECLOG") - b)) -ge 20 ]
+ok $? "SIGHUP: the file is checked, polling goes on"
+
 # --- SIGTERM ---
 kill -TERM $spid
 i=0
