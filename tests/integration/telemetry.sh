@@ -235,14 +235,19 @@ done
 [ "$n0" -gt "$t_rs" ] && [ "$n1" -gt "$t_rs" ]
 ok $? "both 50 ms devices are polled again after the restart"
 
-# --- SIGHUP only checks the file in daemon mode ---
+# --- SIGHUP applies the file in daemon mode: a new generation polls ---
 kill -HUP $spid
+i=0
+while ! grep -q 'SIGHUP applied: generation 2' "$T/log" && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 sleep 1
 b=$(wc -l <"$EXECLOG")
 sleep 1
-kill -0 $spid && grep -q 'the telemetry daemon applies it when restarted' "$T/log" &&
+kill -0 $spid && grep -q 'SIGHUP applied: generation 2' "$T/log" &&
     [ $(($(wc -l <"$EXECLOG") - b)) -ge 20 ]
-ok $? "SIGHUP: the file is checked, polling goes on"
+ok $? "SIGHUP: the file is applied (generation 2) and polling goes on"
 
 # --- SIGTERM ---
 kill -TERM $spid
