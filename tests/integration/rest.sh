@@ -262,10 +262,20 @@ naut "$F"
 ok $? "silent server: timeout, closed port: refused, both retried"
 sed -i 's/^supervisor: {/supervisor: { global_timeout: 3s,/; s/connect: 1s, command: 2s/connect: 30s, command: 30s/' "$F"
 t0=$(date +%s)
-naut "$F"
+naut "$F" &
+bg=$!
+sleep 1.5
+curl -s http://127.0.0.1:22502/metrics >"$T/metrics"
+wait $bg
 t1=$(date +%s)
 [ "$(rec silent status)" = deadline ] && [ $((t1 - t0)) -le 10 ]
 ok $? "the batch deadline (3 s) cancels a REST request in flight ($((t1 - t0)) s)"
+# Mid-batch: the silent device's connection is open and counted.
+awk '$1 == "naut_sessions_open" { o = $2 } $1 == "naut_attempts_total" { a = $2 }
+    END { exit !(o >= 1 && a >= 1) }' "$T/metrics"
+ok $? "/metrics mid-batch: REST attempts counted, the open connection in sessions_open"
+grep -E '^naut_(sessions_open|attempts_total|bytes_(sent|received)_total) ' \
+    "$T/metrics" | sed 's/^/#   /'
 
 # valgrind: supervisor and workers; successes, failures, retries and a
 # request cancelled by the deadline.  (Not on an ASan build.)
