@@ -130,6 +130,18 @@ ctr_snap_add(struct ctr_snap *s, const struct naut_ctr *c)
 		s->cs_w[i] += atomic_load_explicit(&w[i], memory_order_relaxed);
 }
 
+/* Add a snapshot into a live block (a reload carrying counters over). */
+void
+ctr_add_snap(struct naut_ctr *c, const struct ctr_snap *s)
+{
+	_Atomic uint64_t *w = (_Atomic uint64_t *)(void *)c;
+	size_t i;
+
+	for (i = 0; i < CTR_NWORDS; i++)
+		atomic_fetch_add_explicit(&w[i], s->cs_w[i],
+		    memory_order_relaxed);
+}
+
 void
 ctr_zero_gauges(struct naut_ctr *c)
 {

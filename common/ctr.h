@@ -163,6 +163,7 @@ int		 ctr_lookup(const char *);	/* table index or -1 */
 void		 ctr_snap_zero(struct ctr_snap *);
 void		 ctr_snap_add(struct ctr_snap *, const struct naut_ctr *);
 void		 ctr_zero_gauges(struct naut_ctr *);
+void		 ctr_add_snap(struct naut_ctr *, const struct ctr_snap *);
 
 /* Values out of a snapshot; k is the class or bucket for ERRS and HIST. */
 uint64_t	 ctr_val(const struct ctr_snap *, enum ctr_id, unsigned k);

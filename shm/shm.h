@@ -112,6 +112,7 @@ struct shm_params {
 	const char *const	*devnames;	/* ndevices names, or NULL */
 	unsigned		 budget;	/* global concurrency limit */
 	mode_t			 mode;		/* 0 means SHM_DEFAULT_MODE */
+	uint64_t		 generation;	/* 0: 1, or a stale one's + 1 */
 };
 
 /*

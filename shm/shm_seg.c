@@ -338,8 +338,9 @@ shm_create(const struct shm_params *p, struct shm **out, char *errbuf)
 	if (make_wakefds(s, errbuf) == -1)
 		goto err_unlink;
 	/* Readers notice a new supervisor by the new inode; the generation
-	 * goes on from a replaced stale segment's so logs can tell them apart. */
-	s->s_gen = s->s_stale_gen + 1;
+	 * goes on from a replaced stale segment's (or, on a reload that
+	 * changed the layout, from ours) so logs can tell them apart. */
+	s->s_gen = p->generation != 0 ? p->generation : s->s_stale_gen + 1;
 	fill(s, p, &l, s->s_gen, mode);
 	/* Publish last: everything above is visible before ready reads 1. */
 	atomic_store_explicit(&s->s_hdr->h_ready, SHM_READY_YES,

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "clock.h"
+#include "shm.h"
 #include "wrk.h"
 
 struct conf;
@@ -81,10 +82,23 @@ struct sup {
 #define SUP_NSIGS	4
 	struct event		*s_sigs[SUP_NSIGS];	/* CHLD TERM INT HUP */
 	int			 s_progress_shown;
+	/* SIGHUP with a valid file: the fleet the next generation runs. */
+	struct conf		*s_next;
+	const struct conf_job	*s_next_job;
+	unsigned		 s_generation;	/* reloads applied */
 };
 
 /* sup_run.c */
 int	sup_run(struct sup *);
+void	sup_select(struct sup *);
+enum shm_rc sup_segment(struct sup *, uint64_t generation, struct shm **,
+	    char *errbuf);
+void	sup_heritage(struct sup *);
+
+/* sup_reload.c */
+void	sup_reload(struct sup *);		/* SIGHUP */
+void	sup_reload_apply(struct sup *);		/* old workers all gone */
+void	sup_reload_forget(struct sup *);	/* at exit */
 
 /* sup_spawn.c */
 int	sup_spawn(struct sup *, unsigned w);

@@ -166,6 +166,7 @@ main(int argc, char *argv[])
 	ex = sup_run(&s);
 	if (o.so_pidfile != NULL)
 		unlink(o.so_pidfile);
-	conf_free(conf);
+	/* A reload may have replaced the fleet the batch started with. */
+	conf_free(s.s_conf);
 	return ex;
 }

@@ -37,6 +37,8 @@ sup_results_open(struct sup *s)
 		close(fd);
 		return -1;
 	}
+	/* Whole lines only: tail -f, log shippers and tests read it live. */
+	setvbuf(s->s_results, NULL, _IOLBF, 1 << 16);
 	s->s_maxsteps = conf_job_maxsteps(s->s_job);
 	s->s_written = xcalloc(s->s_conf->ndevices * (s->s_maxsteps + 1)
 	    / 8 + 1, 1);

@@ -98,43 +98,6 @@ sup_nofile(const struct conf *c)
 		    (unsigned long long)need);
 }
 
-/*
- * SIGHUP during a batch: check the file again and say what is wrong with
- * it, so an operator editing it learns at once.  The batch itself keeps
- * the fleet it started with (its workers were forked with it); the file
- * applies to the next run.  Safe here: libevent runs this in the loop,
- * not in signal context.
- */
-static void
-sup_reload_check(struct sup *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *errs = open_memstream(&buf, &len);
-	struct conf *nc;
-	char *line, *save = NULL;
-
-	if (errs == NULL) {
-		log_warn("SIGHUP: open_memstream");
-		return;
-	}
-	nc = conf_load(s->s_opts->so_file, errs);
-	fclose(errs);
-	if (nc == NULL) {
-		log_warnx("SIGHUP: %s is invalid; the batch goes on unchanged",
-		    s->s_opts->so_file);
-		for (line = strtok_r(buf, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save))
-			log_warnx("%s", line);
-	} else {
-		log_info("SIGHUP: %s is valid (%zu devices); a running batch "
-		    "keeps its fleet, the file applies to the next run",
-		    s->s_opts->so_file, nc->ndevices);
-		conf_free(nc);
-	}
-	free(buf);
-}
-
 static void
 sup_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -148,7 +111,7 @@ sup_signal_cb(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	if (sig == SIGHUP) {
-		sup_reload_check(s);
+		sup_reload(s);
 		return;
 	}
 	s->s_stopping++;
@@ -232,24 +195,22 @@ sup_unfinished(struct sup *s)
 	}
 }
 
-int
-sup_run(struct sup *s)
+/*
+ * The devices of this batch (job selection, --shard) and their workers.
+ * Devices sharing a breaker key go to one worker: a breaker has a single
+ * writer, like every record in the segment.
+ */
+void
+sup_select(struct sup *s)
 {
-	struct conf *c = s->s_conf;
+	const struct conf *c = s->s_conf;
 	const struct sup_opts *o = s->s_opts;
-	struct shm_params sp;
-	const char **names;
-	char errbuf[SHM_ERRBUF];
-	struct event **sigs = s->s_sigs, *deadline = NULL;
-	enum shm_rc rc;
-	unsigned w, nw;
+	unsigned nw;
 	size_t i;
-	int ex;
 
-	if ((s->s_job = sup_pick_job(s)) == NULL)
-		return NAUT_EX_USAGE;
 	s->s_selected = xcalloc(c->ndevices + 1, 1);
 	s->s_owner = xcalloc(c->ndevices + 1, sizeof(*s->s_owner));
+	s->s_nselected = 0;
 	for (i = 0; i < c->ndevices; i++) {
 		const struct conf_device *d = &c->devices[i];
 
@@ -264,10 +225,6 @@ sup_run(struct sup *s)
 	nw = c->sup.workers;
 	if (nw > s->s_nselected)
 		nw = s->s_nselected > 0 ? (unsigned)s->s_nselected : 1;
-	/*
-	 * Devices sharing a breaker key go to one worker: a breaker has a
-	 * single writer, like every record in the segment.
-	 */
 	for (i = 0; i < c->ndevices; i++) {
 		const struct conf_device *d = &c->devices[i];
 
@@ -275,23 +232,68 @@ sup_run(struct sup *s)
 		    d->p.breaker_key : d->name, nw, SHARD_SEED_WORKER);
 	}
 	s->s_nworkers = nw;
+}
+
+/* The segment for the current fleet; generation 0 lets shm choose. */
+enum shm_rc
+sup_segment(struct sup *s, uint64_t generation, struct shm **out,
+    char *errbuf)
+{
+	const struct conf *c = s->s_conf;
+	struct shm_params sp;
+	const char **names;
+	enum shm_rc rc;
+	size_t i;
+
+	names = xcalloc(c->ndevices + 1, sizeof(*names));
+	for (i = 0; i < c->ndevices; i++)
+		names[i] = c->devices[i].name;
+	memset(&sp, 0, sizeof(sp));
+	sp.name = c->sup.name;
+	sp.nworkers = s->s_nworkers;
+	sp.ndevices = (unsigned)c->ndevices;
+	sp.devnames = names;
+	sp.budget = c->sup.max_concurrent;
+	sp.generation = generation;
+	rc = shm_create(&sp, out, errbuf);
+	free(names);
+	return rc;
+}
+
+/* What workers inherit, from the current fleet and segment. */
+void
+sup_heritage(struct sup *s)
+{
+	s->s_heritage.wh_conf = s->s_conf;
+	s->s_heritage.wh_job = s->s_job;
+	s->s_heritage.wh_selected = s->s_selected;
+	s->s_heritage.wh_owner = s->s_owner;
+	s->s_heritage.wh_shm = s->s_shm;
+	s->s_heritage.wh_deadline_ms = s->s_deadline_ms;
+	s->s_heritage.wh_outdir = s->s_conf->sup.output_dir;
+}
+
+int
+sup_run(struct sup *s)
+{
+	struct conf *c = s->s_conf;
+	char errbuf[SHM_ERRBUF];
+	struct event **sigs = s->s_sigs, *deadline = NULL;
+	enum shm_rc rc;
+	unsigned w;
+	size_t i;
+	int ex;
+
+	if ((s->s_job = sup_pick_job(s)) == NULL)
+		return NAUT_EX_USAGE;
+	sup_select(s);
 	sup_nofile(c);
 
 	if (sup_mkdirs(c->sup.output_dir) == -1) {
 		log_warn("output_dir %s", c->sup.output_dir);
 		return NAUT_EX_OSERR;
 	}
-	names = xcalloc(c->ndevices + 1, sizeof(*names));
-	for (i = 0; i < c->ndevices; i++)
-		names[i] = c->devices[i].name;
-	memset(&sp, 0, sizeof(sp));
-	sp.name = c->sup.name;
-	sp.nworkers = nw;
-	sp.ndevices = (unsigned)c->ndevices;
-	sp.devnames = names;
-	sp.budget = c->sup.max_concurrent;
-	rc = shm_create(&sp, &s->s_shm, errbuf);
-	free(names);
+	rc = sup_segment(s, 0, &s->s_shm, errbuf);
 	if (rc == SHM_EBUSY) {
 		log_warnx("%s", errbuf);
 		return NAUT_EX_TEMPFAIL;
@@ -309,15 +311,9 @@ sup_run(struct sup *s)
 	s->s_t0_ms = clock_mono_ms();
 	if (c->sup.global_timeout_ms > 0)
 		s->s_deadline_ms = s->s_t0_ms + c->sup.global_timeout_ms;
-	s->s_heritage.wh_conf = c;
-	s->s_heritage.wh_job = s->s_job;
-	s->s_heritage.wh_selected = s->s_selected;
-	s->s_heritage.wh_owner = s->s_owner;
-	s->s_heritage.wh_shm = s->s_shm;
-	s->s_heritage.wh_deadline_ms = s->s_deadline_ms;
-	s->s_heritage.wh_outdir = c->sup.output_dir;
-	s->s_workers = xcalloc(nw, sizeof(*s->s_workers));
-	for (w = 0; w < nw; w++)
+	sup_heritage(s);
+	s->s_workers = xcalloc(s->s_nworkers, sizeof(*s->s_workers));
+	for (w = 0; w < s->s_nworkers; w++)
 		s->s_workers[w].sw_fd = -1;
 
 	if ((s->s_base = event_base_new()) == NULL)
@@ -338,9 +334,9 @@ sup_run(struct sup *s)
 	}
 	sup_metrics_start(s);
 	log_info("job %s: %zu device(s), %u worker(s), max_concurrent %u, "
-	    "segment %s", s->s_job->name, s->s_nselected, nw,
+	    "segment %s", s->s_job->name, s->s_nselected, s->s_nworkers,
 	    c->sup.max_concurrent, c->sup.name);
-	for (w = 0; w < nw; w++)
+	for (w = 0; w < s->s_nworkers; w++)
 		if (sup_spawn(s, w) != 0)
 			s->s_workers[w].sw_done = 1;
 	sup_progress_start(s);
@@ -362,7 +358,8 @@ sup_run(struct sup *s)
 		event_free(s->s_progress);
 	event_free(s->s_drain);
 	sup_metrics_stop(s);
-	for (w = 0; w < nw; w++)
+	sup_reload_forget(s);
+	for (w = 0; w < s->s_nworkers; w++)
 		if (s->s_workers[w].sw_ev != NULL) {
 			free(event_get_callback_arg(s->s_workers[w].sw_ev));
 			event_free(s->s_workers[w].sw_ev);

@@ -84,6 +84,7 @@ sup_spawn(struct sup *s, unsigned w)
 	struct sup_worker *sw = &s->s_workers[w];
 	struct sup_wctx *ctx;
 	int sv[2], sndbuf = 1 << 20;
+	sigset_t usr1, omask;
 	unsigned i;
 	pid_t pid;
 
@@ -94,8 +95,17 @@ sup_spawn(struct sup *s, unsigned w)
 	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	/* Buffered results must not be written twice by the child's exit. */
 	fflush(NULL);
+	/*
+	 * SIGUSR1 (hand over, on reload) would kill a child that has not set
+	 * its handler yet: the child starts with it blocked and unblocks it
+	 * once its event loop owns it.
+	 */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &omask);
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
+		sigprocmask(SIG_SETMASK, &omask, NULL);
 		close(sv[0]);
 		close(sv[1]);
 		return -1;
@@ -137,6 +147,7 @@ sup_spawn(struct sup *s, unsigned w)
 		h.wh_fd = sv[1];
 		wrk_main(&h);
 	}
+	sigprocmask(SIG_SETMASK, &omask, NULL);
 	close(sv[1]);
 	sw->sw_index = w;
 	sw->sw_pid = pid;
@@ -206,6 +217,12 @@ sup_check_done(struct sup *s)
 	for (w = 0; w < s->s_nworkers; w++)
 		if (!s->s_workers[w].sw_done)
 			return;
+	/* A reload waited for the old generation to hand over: start it. */
+	if (s->s_next != NULL && !s->s_stopping && !s->s_deadline_hit) {
+		sup_reload_apply(s);
+		if (s->s_alive > 0)
+			return;
+	}
 	event_base_loopexit(s->s_base, NULL);
 }
 
@@ -226,7 +243,8 @@ sup_restart_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	event_free(r->ev);
 	free(r);
-	if (s->s_stopping || s->s_deadline_hit || sup_spawn(s, w) != 0) {
+	if (s->s_stopping || s->s_deadline_hit || s->s_next != NULL ||
+	    sup_spawn(s, w) != 0) {
 		s->s_workers[w].sw_done = 1;
 		sup_check_done(s);
 	}
@@ -295,10 +313,12 @@ sup_reap(struct sup *s)
 		oldest = sw->sw_crash_ms[(sw->sw_restarts + 1) % SUP_CRASH_MAX];
 		loop = sw->sw_restarts >= SUP_CRASH_MAX - 1 &&
 		    now - oldest < SUP_CRASH_WINDOW_MS;
+		/* During a reload the new generation redoes its devices. */
 		if ((WIFEXITED(status) && WEXITSTATUS(status) ==
 		    WRK_EXIT_FATAL) || loop || s->s_stopping ||
-		    s->s_deadline_hit) {
-			if (!s->s_stopping && !s->s_deadline_hit)
+		    s->s_deadline_hit || s->s_next != NULL) {
+			if (!s->s_stopping && !s->s_deadline_hit &&
+			    s->s_next == NULL)
 				log_warnx("worker %u is not restarted: %s; its "
 				    "devices stay unfinished", sw->sw_index,
 				    loop ? "it crashed 5 times within 60 s" :

@@ -37,6 +37,8 @@ struct wrk {
 	unsigned		 w_active;	/* runs holding a token */
 	unsigned		 w_queued;	/* runs waiting for a token */
 	int			 w_draining;	/* SIGTERM: start nothing new */
+	int			 w_handover;	/* SIGUSR1: reload, give back */
+	int			 w_terms;	/* SIGTERM/SIGINT received */
 	int			 w_deadline_hit;
 	TAILQ_HEAD(, wrk_run)	 w_queue;	/* runs waiting for a token */
 	TAILQ_HEAD(, wrk_run)	 w_runs;	/* every run not finished */
@@ -64,6 +66,7 @@ void		 wrk_run_enqueue(struct wrk_run *);
 void		 wrk_run_pump(struct wrk *);
 void		 wrk_run_start_all(struct wrk *);
 void		 wrk_run_drain(struct wrk *);
+void		 wrk_run_handover(struct wrk *);
 void		 wrk_run_cancel_all(struct wrk *, enum naut_err, const char *);
 
 /*

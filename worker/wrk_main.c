@@ -178,14 +178,35 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 		wrk_idle(w);
 }
 
-/* First SIGTERM: drain (finish what runs, start nothing); second: cut. */
+/*
+ * First SIGTERM: drain (finish what runs, start nothing); second: cut.
+ * SIGUSR1: the supervisor reloaded the fleet; hand back what has not
+ * started and finish what has, then exit for the next generation.
+ */
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct wrk *w = arg;
 
 	(void)what;
-	if (!w->w_draining) {
+	if (sig == SIGUSR1) {
+		if (!w->w_draining) {
+			log_debug("reload: handing over; %u session(s) in "
+			    "flight finish first", w->w_active);
+			w->w_draining = 1;
+			w->w_handover = 1;
+			wrk_run_handover(w);
+		}
+		if (w->w_nruns == 0)
+			wrk_idle(w);
+		return;
+	}
+	/* A shutdown during a hand-over: a drain, not yet a cut. */
+	if (w->w_terms++ == 0 && w->w_handover) {
+		log_info("signal %d: draining %zu device(s)", (int)sig,
+		    w->w_nruns);
+		w->w_handover = 0;
+	} else if (!w->w_draining) {
 		log_info("signal %d: draining %zu device(s)", (int)sig,
 		    w->w_nruns);
 		w->w_draining = 1;
@@ -222,7 +243,8 @@ void
 wrk_main(const struct wrk_heritage *h)
 {
 	const struct conf *c = h->wh_conf;
-	struct event *sigterm, *sigint, *deadline = NULL, *hb;
+	struct event *sigterm, *sigint, *sigusr1, *deadline = NULL, *hb;
+	sigset_t usr1;
 	struct timeval hbtv = { WRK_HEARTBEAT_MS / 1000, 0 };
 	struct wrk w;
 	char name[32];
@@ -260,8 +282,14 @@ wrk_main(const struct wrk_heritage *h)
 	w.w_wake_tmo = evtimer_new(w.w_base, wake_tmo_cb, &w);
 	sigterm = evsignal_new(w.w_base, SIGTERM, signal_cb, &w);
 	sigint = evsignal_new(w.w_base, SIGINT, signal_cb, &w);
+	sigusr1 = evsignal_new(w.w_base, SIGUSR1, signal_cb, &w);
 	evsignal_add(sigterm, NULL);
 	evsignal_add(sigint, NULL);
+	evsignal_add(sigusr1, NULL);
+	/* Blocked by the supervisor across fork (sup_spawn.c). */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	hb = event_new(w.w_base, -1, EV_PERSIST, heartbeat_cb, &w);
 	evtimer_add(hb, &hbtv);
 	heartbeat_cb(-1, 0, &w);
@@ -298,6 +326,7 @@ wrk_main(const struct wrk_heritage *h)
 	    NAUT_WSTATE_STOPPED);
 	event_free(sigterm);
 	event_free(sigint);
+	event_free(sigusr1);
 	event_free(hb);
 	if (deadline != NULL)
 		event_free(deadline);

@@ -43,6 +43,7 @@ struct wrk_run {
 };
 
 static void	run_attempt(struct wrk_run *);
+static void	run_release(struct wrk_run *);
 
 static struct wrk_run *
 run_check(void *p)
@@ -145,6 +146,19 @@ run_end(struct wrk_run *r, enum naut_err err, const char *msg)
 	    r->t_attempt ? clock_mono_ms() - r->t_attempt : 0, 0);
 	run_free(r);
 	wrk_run_pump(w);
+}
+
+/*
+ * Reload: the device goes back to the supervisor without a record; the
+ * next generation runs it (its steps already saved are not written twice:
+ * the supervisor keeps one record per device and step).
+ */
+static void
+run_forget(struct wrk_run *r)
+{
+	run_release(r);
+	run_shm(r, NAUT_RUN_PENDING, -1, NAUT_ERR_OK, 0, 0);
+	run_free(r);
 }
 
 /* HTTP: 5xx and 429 Too Many Requests may succeed later, other 4xx not. */
@@ -271,6 +285,13 @@ run_done(void *arg, enum naut_err err, const char *msg)
 		return;
 	}
 	run_shm(r, -1, NAUT_RESULT_FAILED, err, dur, 0);
+	if (retryable(err, r->fail_code) && w->w_handover &&
+	    r->attempts <= p->retries && d.brk.state == NAUT_BRK_CLOSED) {
+		/* It would retry: the next generation does, from scratch. */
+		run_forget(r);
+		wrk_run_pump(w);
+		return;
+	}
 	if (retryable(err, r->fail_code) && r->attempts <= p->retries &&
 	    !w->w_draining && !w->w_deadline_hit &&
 	    d.brk.state == NAUT_BRK_CLOSED) {
@@ -476,5 +497,20 @@ wrk_run_drain(struct wrk *w)
 		evtimer_del(r->retry);
 		/* Frees r only: draining, the pump starts and frees nothing. */
 		run_end(r, NAUT_ERR_CANCELLED, "cancelled by shutdown");
+	}
+}
+
+/* Reload: queued and backing-off runs are given back; attempts go on. */
+void
+wrk_run_handover(struct wrk *w)
+{
+	struct wrk_run *r, *next;
+
+	for (r = TAILQ_FIRST(&w->w_runs); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, all);
+		if (r->att != NULL)
+			continue;
+		evtimer_del(r->retry);
+		run_forget(r);
 	}
 }

@@ -232,6 +232,63 @@ ok $? "SIGHUP: a broken file is reported with file:line:col, a valid one accepte
 ok $? "the batch finished unharmed by both reloads; the pid file is gone"
 cat "$T/log" >>"$T/all.log"
 
+# 6b. SIGHUP with a valid file that changes the fleet mid-batch: a new
+#     generation.  Devices removed before they started never run, devices
+#     added run, a changed device runs with its new settings, what finished
+#     before the reload is not run again, and no record is written twice.
+echo "* behaviour=slow delay=150" >"$LAB_DEVICES_CONF"
+fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
+sed -i 's/max_concurrent: 20/max_concurrent: 4/' "$F"
+fleet_devs "$F" 0 40
+echo "jobs: [ { name: j, commands: [show version] } ]" >>"$F"
+fleet_head "$T/new.yaml" "password_file: $LAB_PASSWORD_FILE"
+sed -i 's/max_concurrent: 20/max_concurrent: 6/' "$T/new.yaml"
+fleet_devs "$T/new.yaml" 0 25
+echo "  - { name: dev25, host: $(lab_addr 25), platform: $(lab_platform 25), port: $((LAB_PORT_BASE + 8)) }" >>"$T/new.yaml"
+fleet_devs "$T/new.yaml" 26 4
+fleet_devs "$T/new.yaml" 40 5
+echo "jobs: [ { name: j, commands: [show version] } ]" >>"$T/new.yaml"
+rm -rf "$T/out"
+timeout 300 "$S" -q -c "$F" >"$T/stdout" 2>"$T/log" &
+tpid=$!
+i=0
+while [ $i -lt 200 ] && [ "$(cat "$T/out/results.jsonl" 2>/dev/null |
+    wc -l)" -lt 4 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sup=$(pgrep -P $tpid)
+# Outputs saved before the reload: a rerun would replace them (new inode).
+jq -r '.device' "$T/out/results.jsonl" >"$T/before"
+done_before=$(wc -l <"$T/before")
+for d in $(cat "$T/before"); do
+	stat -c "$d %i" "$T/out/$d/show_version.txt"
+done >"$T/inodes.before"
+cp "$T/new.yaml" "$F"
+kill -HUP "$sup"
+wait $tpid
+echo $? >"$T/rc"
+: >"$LAB_DEVICES_CONF"
+grep -q "SIGHUP applied: generation 2" "$T/log"
+ok $? "SIGHUP with a valid file: a new generation is applied mid-batch"
+kept_ok=1
+for k in $(seq 0 24) 26 27 28 29 40 41 42 43 44; do
+	[ "$(status dev$k)" = ok ] || { kept_ok=0; echo "# dev$k: $(status dev$k)"; }
+done
+for d in $(cat "$T/before"); do
+	stat -c "$d %i" "$T/out/$d/show_version.txt"
+done >"$T/inodes.after"
+[ $kept_ok -eq 1 ] && records_exact 35 1 && [ "$done_before" -ge 4 ] &&
+    cmp -s "$T/inodes.before" "$T/inodes.after"
+ok $? "kept and added devices ran once each; the $done_before finished before the reload were not run again"
+[ "$(jq -r 'select(.device | test("^dev3[0-9]$")) | .device' \
+    "$T/out/results.jsonl" | wc -l)" -eq 0 ]
+ok $? "devices removed before they started never ran"
+[ "$(status dev25)" = refused ] && [ "$(jq -r 'select(.device == "dev25") | .port' \
+    "$T/out/results.jsonl")" -eq $((LAB_PORT_BASE + 8)) ] && [ "$(rc)" -eq 1 ]
+ok $? "a changed device ran with its new settings (port; refused, exit 1)"
+cat "$T/log" >>"$T/all.log"
+
 # 7. A worker that keeps crashing is given up after 5 crashes in 60 s:
 #    the supervisor says why, every device still gets its records, exit 1.
 echo "* behaviour=slow delay=50" >"$LAB_DEVICES_CONF"
