@@ -175,7 +175,7 @@ cat >>"$F" <<EOT
   - { name: down, host: 127.78.0.12, retries: 2 }
   - { name: forbidden, host: 127.78.0.13 }
 jobs:
-  - { name: flaky, select: { names: [flaky] }, requests: [/flaky] }
+  - { name: flaky, select: { names: [flaky] }, requests: [/flaky, /api/system.json] }
   - { name: busy, select: { names: [busy] }, requests: [/busy] }
   - { name: down, select: { names: [down] }, requests: [/down] }
   - { name: forbidden, select: { names: [forbidden] }, requests: [/forbidden] }
@@ -185,6 +185,10 @@ naut "$F" --job flaky
     [ "$(rec flaky attempts)" = 2 ] && [ "$(rec flaky exit_code)" = 200 ] &&
     [ "$(grep -c "127.78.0.10 [0-9]* 503 GET /flaky" "$D/access.log")" = 1 ]
 ok $? "503 then 200: retried, ok after 2 attempts"
+# (A device's connection closes after its last request; /flaky is not.)
+[ "$(awk '$2 == "127.78.0.10" { print $3 }' "$D/access.log" | sort -u |
+    wc -l)" -eq 1 ] && [ "$(grep -c "^[0-9.]* 127.78.0.10 " "$D/access.log")" -eq 3 ]
+ok $? "the retry and the next request reused the failed attempt's connection"
 naut "$F" --job busy
 [ "$(rc)" -eq 0 ] && [ "$(rec busy status)" = ok ] &&
     [ "$(rec busy attempts)" = 2 ]
