@@ -38,7 +38,7 @@ struct rest_engine {
 	struct wrk		*re_w;
 	CURLM			*re_m;
 	struct event		*re_tmo;
-	LIST_HEAD(, rest_sock)	 re_socks;	/* freed at shutdown if left */
+	LIST_HEAD(, rest_sock)	 re_socks;	/* freed at shutdown */
 };
 
 static int	curl_inited;
@@ -67,7 +67,7 @@ re_info(struct rest_engine *re)
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		e = msg->easy_handle;
-		rc = msg->data.result;	/* msg is invalid once e is removed */
+		rc = msg->data.result;	/* msg dies with e's removal */
 		att = NULL;
 		curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&att);
 		rest_att_done(att, rc);

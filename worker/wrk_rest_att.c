@@ -40,7 +40,7 @@ struct rest_att {
 	int			 ra_added;	/* ra_e is in the multi */
 	struct curl_slist	*ra_hdrs;
 	char			*ra_url;
-	char			*ra_buf;	/* the step's response body */
+	char			*ra_buf;	/* the response body */
 	size_t			 ra_len, ra_cap;
 	int			 ra_too_large;
 	int			 ra_has_retry;

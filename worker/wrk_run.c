@@ -38,8 +38,8 @@ struct wrk_run {
 	TAILQ_ENTRY(wrk_run)	 all;
 	int			 queued;
 	int			 save_failed;	/* an output could not be saved */
-	int			 fail_code;	/* failed step's status; -1 none */
-	uint64_t		 retry_after_ms; /* the server's hint; 0 none */
+	int			 fail_code;	/* failed step's status or -1 */
+	uint64_t		 retry_after_ms; /* server's hint, 0 none */
 };
 
 static void	run_attempt(struct wrk_run *);

@@ -42,6 +42,7 @@ PW=$(cat "$D/password")
 TOKEN=$(cat "$D/token")
 F=$T/fleet.yaml
 
+# Timeouts are generous: under make asan a TLS handshake can take seconds.
 # fleet FILE [defaults lines]: supervisor and REST defaults, then devices:;
 # a line given replaces the default line with the same key.
 fleet() {
@@ -52,7 +53,7 @@ fleet() {
 		echo "defaults:"
 		for l in "transport: rest" "port: $PORT" "username: naut" \
 		    "password_file: $D/password" "ca_file: $D/ca.crt" \
-		    "timeout: { connect: 5s, command: 10s }" \
+		    "timeout: { connect: 30s, command: 30s }" \
 		    "backoff: { base: 100ms, max: 400ms }" "retries: 3"; do
 			given=0
 			for x in "$@"; do
@@ -71,7 +72,7 @@ naut() {	# fleet [args]
 	f=$1
 	shift
 	rm -rf "$T/out"
-	timeout 120 "$S" -q "$@" -c "$f" >"$T/stdout" 2>"$T/log"
+	timeout 120 "$S" -q ${NAUT_TEST_DEBUG:+-d} "$@" -c "$f" >"$T/stdout" 2>"$T/log"
 	echo $? >"$T/rc"
 	cat "$T/stdout" "$T/log" >>"$T/all.log"
 	cat "$T/out/results.jsonl" >>"$T/all.log" 2>/dev/null
@@ -128,9 +129,12 @@ ok $bad "saved outputs are the bodies nginx served, byte for byte"
 set -- $before $after
 acc=$(($3 - $1 - 1))
 req=$(($4 - $2 - 1))
-echo "# nginx: $acc connections accepted for $req requests"
-[ $req -ge $((NDEV * 5)) ] && [ $acc -le $((NDEV + 10)) ]
-ok $? "keep-alive: one connection per device ($acc accepted, $req requests)"
+# A failed attempt (a slow machine can time out) closes its connection.
+att=$(jq -s 'group_by(.device) | map(map(.attempts) | max) | add' \
+    "$T/out/results.jsonl")
+echo "# nginx: $acc connections accepted for $req requests, $att attempts"
+[ $req -ge $((NDEV * 5)) ] && [ $acc -le $((att + 10)) ]
+ok $? "keep-alive: one connection per device attempt ($acc accepted, $req requests)"
 conns=$(awk '$6 ~ /^\/api\// { print $3 }' "$D/access.log" | sort -u | wc -l)
 [ "$conns" -le $((NDEV + 10)) ]
 ok $? "access log: $NDEV devices used $conns connections"
@@ -171,7 +175,7 @@ cat >>"$F" <<EOT
   - { name: down, host: 127.78.0.12, retries: 2 }
   - { name: forbidden, host: 127.78.0.13 }
 jobs:
-  - { name: flaky, select: { names: [flaky] }, requests: [/flaky] }
+  - { name: flaky, select: { names: [flaky] }, requests: [/flaky, /api/system.json] }
   - { name: busy, select: { names: [busy] }, requests: [/busy] }
   - { name: down, select: { names: [down] }, requests: [/down] }
   - { name: forbidden, select: { names: [forbidden] }, requests: [/forbidden] }
@@ -181,6 +185,10 @@ naut "$F" --job flaky
     [ "$(rec flaky attempts)" = 2 ] && [ "$(rec flaky exit_code)" = 200 ] &&
     [ "$(grep -c "127.78.0.10 [0-9]* 503 GET /flaky" "$D/access.log")" = 1 ]
 ok $? "503 then 200: retried, ok after 2 attempts"
+# (A device's connection closes after its last request; /flaky is not.)
+[ "$(awk '$2 == "127.78.0.10" { print $3 }' "$D/access.log" | sort -u |
+    wc -l)" -eq 1 ] && [ "$(grep -c "^[0-9.]* 127.78.0.10 " "$D/access.log")" -eq 3 ]
+ok $? "the retry and the next request reused the failed attempt's connection"
 naut "$F" --job busy
 [ "$(rc)" -eq 0 ] && [ "$(rec busy status)" = ok ] &&
     [ "$(rec busy attempts)" = 2 ]
@@ -256,20 +264,31 @@ naut "$F"
     [ "$(rec closed status)" = refused ] && [ "$(rec closed attempts)" = 2 ] &&
     [ "$(rec fine status)" = ok ]
 ok $? "silent server: timeout, closed port: refused, both retried"
-sed -i 's/^supervisor: {/supervisor: { global_timeout: 1s,/; s/connect: 1s, command: 2s/connect: 30s, command: 30s/' "$F"
+sed -i 's/^supervisor: {/supervisor: { global_timeout: 3s,/; s/connect: 1s, command: 2s/connect: 30s, command: 30s/' "$F"
 t0=$(date +%s)
-naut "$F"
+naut "$F" &
+bg=$!
+sleep 1.5
+curl -s http://127.0.0.1:22502/metrics >"$T/metrics"
+wait $bg
 t1=$(date +%s)
-[ "$(rec silent status)" = deadline ] && [ "$(rec fine status)" = ok ] &&
-    [ $((t1 - t0)) -le 5 ]
-ok $? "the batch deadline cancels a REST request in flight ($((t1 - t0)) s)"
+[ "$(rec silent status)" = deadline ] && [ $((t1 - t0)) -le 10 ]
+ok $? "the batch deadline (3 s) cancels a REST request in flight ($((t1 - t0)) s)"
+# Mid-batch: the silent device's connection is open and counted.
+awk '$1 == "naut_sessions_open" { o = $2 } $1 == "naut_attempts_total" { a = $2 }
+    END { exit !(o >= 1 && a >= 1) }' "$T/metrics"
+ok $? "/metrics mid-batch: REST attempts counted, the open connection in sessions_open"
+grep -E '^naut_(sessions_open|attempts_total|bytes_(sent|received)_total) ' \
+    "$T/metrics" | sed 's/^/#   /'
 
 # valgrind: supervisor and workers; successes, failures, retries and a
 # request cancelled by the deadline.  (Not on an ASan build.)
 if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
     ! ldd "$S" | grep -q libasan; then
 	fleet "$F" "timeout: { connect: 30s, command: 30s }" "retries: 1"
-	sed -i 's/^supervisor: {/supervisor: { global_timeout: 4s,/' "$F"
+	# Long enough for valgrind on a loaded machine; the silent device
+	# still waits for it.
+	sed -i 's/^supervisor: {/supervisor: { global_timeout: 20s,/' "$F"
 	k=0
 	while [ $k -lt 20 ]; do
 		echo "  - { name: r$k, host: $(sh tests/lab/rest-lab.sh addr $k) }"

@@ -93,8 +93,8 @@ conf() {	# dir port status_port ndev nworkers
 		[ "$(id -u)" -eq 0 ] && echo "user root root;"
 		cat <<EOT
 worker_processes $5;
-worker_rlimit_nofile 65536;
-events { worker_connections 16384; }
+worker_rlimit_nofile 8192;
+events { worker_connections 4096; }
 http {
 	log_format rl '\$msec \$server_addr \$connection \$status \$request_method \$request_uri \$server_protocol';
 	access_log $d/access.log rl;
