@@ -95,6 +95,8 @@ const struct wrk_transport *wrk_transport(unsigned conf_transport);
 
 /* wrk_ssh.c: SSH exec and interactive shells. */
 extern const struct wrk_transport wrk_tp_ssh;
+/* wrk_ssh.c + wrk_nc.c: NETCONF over SSH's netconf subsystem. */
+extern const struct wrk_transport wrk_tp_netconf;
 
 /* wrk_out.c: saved outputs. */
 int		 wrk_out_write(const char *outdir, const char *device,

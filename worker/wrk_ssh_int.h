@@ -43,6 +43,10 @@
 	X(SH_WRITE, "shell_write") \
 	X(SH_READ, "shell_read") \
 	X(SH_EOF, "shell_eof")	\
+	X(NC_START, "netconf_start") \
+	X(NC_WRITE, "netconf_write") \
+	X(NC_SETTLE, "netconf_settle") \
+	X(NC_READ, "netconf_read") \
 	X(DISCONNECT, "disconnect") \
 	X(FREE, "free")		\
 	X(DONE, "done")
@@ -59,6 +63,8 @@ enum step { STEP_NEXT, STEP_WAIT, STEP_FAIL };
 
 /* What the shell sends next, in order. */
 enum sh_what { SH_LOGIN, SH_PAGING, SH_COMMAND, SH_EXIT };
+
+struct nc_sess;
 
 struct ssh_attempt {
 	uint32_t		 magic;
@@ -97,6 +103,7 @@ struct ssh_attempt {
 	int			 closing;	/* teardown after success */
 	size_t			 armed_for;	/* command index + 1 timed */
 	int			 dns_started, dns_done, dns_err;
+	struct nc_sess		*nc;		/* NETCONF (wrk_nc.c), or NULL */
 	char			 rbuf[SSH_RBUF];
 };
 
@@ -127,5 +134,13 @@ int	ssh_ph_ch_free(struct ssh_attempt *);
 int	ssh_ph_sh_write(struct ssh_attempt *);
 int	ssh_ph_sh_read(struct ssh_attempt *);
 int	ssh_ph_sh_eof(struct ssh_attempt *);
+
+/* wrk_nc.c: NETCONF over the attempt's session (RFC 6241/6242). */
+struct nc_sess	*nc_new(struct ssh_attempt *);
+void	nc_free(struct ssh_attempt *);
+int	nc_ph_start(struct ssh_attempt *);
+int	nc_ph_write(struct ssh_attempt *);
+int	nc_ph_settle(struct ssh_attempt *);
+int	nc_ph_read(struct ssh_attempt *);
 
 #endif
