@@ -6,12 +6,13 @@
 set -eu
 
 # Build: compiler, libraries.  Tests: the lab's real peers (OpenSSH server
-# and client, dropbear), ss(8) from iproute2, valgrind, jq for JSON.
+# and client, dropbear, yuma123's netconfd for NETCONF), ss(8) from
+# iproute2, valgrind, jq for JSON.
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
 libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev mandoc jq procps
 time openssh-server openssh-client dropbear-bin sshpass iproute2 valgrind passwd
 curl prometheus
-util-linux"
+util-linux netconfd"
 
 # `deps.sh bench` adds what the benchmarks compare naut with.
 if [ "${1:-}" = bench ]; then
