@@ -107,13 +107,16 @@ jobs:
       - { op: get, filter: '<system-state xmlns="urn:ietf:params:xml:ns:yang:ietf-system"/>' }
       - { op: get-config, source: candidate }
       - { op: rpc, body: '<get-config><source><running/></source><filter type="subtree"><interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"/></filter></get-config>' }
+      - { op: rpc, body: '<get-schema xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><identifier>ietf-system</identifier></get-schema>' }
+      - { op: rpc, body: '<lock><target><candidate/></target></lock>' }
+      - { op: rpc, body: '<unlock><target><candidate/></target></unlock>' }
 EOF
 naut "$F"
 ok "$(rc)" "a NETCONF batch (netconfd over the sshd subsystem) exits 0"
-[ "$(jq -s 'length' "$T/out/results.jsonl")" -eq 8 ] &&
+[ "$(jq -s 'length' "$T/out/results.jsonl")" -eq 14 ] &&
     [ "$(jq -r .status "$T/out/results.jsonl" | sort -u)" = ok ] &&
     [ "$(jq -r .transport "$T/out/results.jsonl" | sort -u)" = netconf ]
-ok $? "eight ok records with transport netconf, one per device and rpc"
+ok $? "14 ok records with transport netconf, one per device and rpc"
 ls "$T/out/nc0" | tr '\n' ' ' | sed 's/^/# nc0: /'
 echo
 [ -f "$T/out/nc0/get-config_running.xml" ] && [ -f "$T/out/nc0/get.xml" ] &&
@@ -129,6 +132,12 @@ grep -q "<system-state" "$T/out/nc0/get.xml" &&
 ok $? "get with a subtree filter returns ietf-system state only"
 grep -q "<nacm" "$T/out/nc0/get-config_candidate.xml"
 ok $? "get-config of the candidate datastore"
+grep -q "^module ietf-system" "$T/out/nc0/rpc_5.xml" &&
+    ! grep -q "<data" "$T/out/nc0/rpc_5.xml"
+ok $? "raw rpc get-schema: the YANG text inside <data> is saved"
+grep -q "<rpc-reply" "$T/out/nc0/rpc_6.xml" && grep -q "<ok/>" "$T/out/nc0/rpc_6.xml" &&
+    grep -q "<ok/>" "$T/out/nc0/rpc_7.xml"
+ok $? "raw rpcs lock/unlock answered <ok/>: the whole reply is saved"
 cmp -s "$T/out/nc0/get-config_running.xml" "$T/out/nc10/get-config_running.xml"
 ok $? "base:1.0-only server: same get-config output (end-of-message framing)"
 grep -q "now active (base:1.1)" "$NCX/d11/netconfd.log" &&
