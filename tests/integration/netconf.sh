@@ -10,6 +10,7 @@
 #   device 200       a fake server: base:1.1 hello, then a bad chunk header
 #   device 201       a fake server: a reply with another message-id
 #   device 202       a fake server: no hello, the session just ends
+#   device 203       a fake server: hello, then silence
 #
 # Ports: 22550-22552 (lab), 22553 (metrics).
 set -u
@@ -31,6 +32,7 @@ case \$3 in
 127.1.0.200) exec /bin/sh $NCX/fake-framing.sh ;;
 127.1.0.201) exec /bin/sh $NCX/fake-msgid.sh ;;
 127.1.0.202) exit 0 ;;
+127.1.0.203) exec /bin/sh $NCX/fake-hang.sh ;;
 *) exec /usr/sbin/netconf-subsystem --ncxserver-sockname=\$4@$NCX/d11/sock ;;
 esac
 EOF
@@ -45,6 +47,10 @@ printf '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><ca
 sleep 0.3
 printf '<rpc-reply message-id="999" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data/></rpc-reply>]]>]]>'
 sleep 3
+EOF
+cat >"$NCX/fake-hang.sh" <<'EOF'
+printf '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities><session-id>9</session-id></hello>]]>]]>'
+exec sleep 60
 EOF
 chmod 755 "$NCX"/*.sh
 
@@ -75,7 +81,7 @@ ncx_stop() {
 trap 'ncx_stop; lab_cleanup; rm -rf "$NCX"' EXIT
 
 # Known host keys for every address used here (lablib covers 0-31).
-sh tests/lab/lab.sh known-hosts 0 203 "$LAB_SSHD_PORT" >/dev/null
+sh tests/lab/lab.sh known-hosts 0 204 "$LAB_SSHD_PORT" >/dev/null
 
 ncx_start "$NCX/d11"
 ok $? "netconfd (base:1.0 and 1.1) starts on a private socket"
@@ -198,7 +204,28 @@ ok $? "a reply with another message-id fails as protocol"
 [ "$(rec nohello status)" = reset ] && [ "$(rec nohello attempts | sort -u)" = 3 ]
 ok $? "a session that ends before hello is reset, and retried"
 
-# 5. 50 sessions at once, against each server.  netconfd 2.13 stalls a
+# 5. A device that never answers: timeout.command per RPC, then the batch
+#    deadline with the others done.
+nc_head "timeout: { connect: 5s, auth: 10s, command: 1s }" "retries: 1"
+dev hang 203
+echo "jobs: [ { name: j, rpcs: [ get-config ] } ]" >>"$F"
+naut "$F"
+[ "$(rec hang status)" = timeout ] && [ "$(rec hang attempts | sort -u)" = 2 ] &&
+    rec hang error | head -1 | grep -q "netconf_read after command timeout"
+ok $? "no reply within timeout.command: timeout, retried"
+nc_head "timeout: { connect: 5s, auth: 10s, command: 5m }"
+sed -i 's/name: itest/global_timeout: 2s, name: itest/' "$F"
+dev hang 203
+dev nc0 0
+echo "jobs: [ { name: j, rpcs: [ get-config ] } ]" >>"$F"
+t0=$(date +%s)
+naut "$F"
+el=$(($(date +%s) - t0))
+[ "$(rc)" -eq 1 ] && [ "$(rec hang status)" = deadline ] &&
+    [ "$(rec nc0 status)" = ok ] && [ "$el" -le 6 ]
+ok $? "global_timeout: the silent device ends as deadline after ${el}s, the other ok"
+
+# 6. 50 sessions at once, against each server.  netconfd 2.13 stalls a
 #    chunked <rpc> that reaches it in the same read as the client's <hello>
 #    (it switches to base:1.1 framing only for later reads); naut holds its
 #    first chunked RPC until 50 ms after its hello (wrk_nc.c, NC_SETTLE_MS).
