@@ -11,6 +11,7 @@
 #   device 201       a fake server: a reply with another message-id
 #   device 202       a fake server: no hello, the session just ends
 #   device 203       a fake server: hello, then silence
+#   device 204       a fake server: a 10 MiB reply in 161 chunks
 #
 # Ports: 22550-22552 (lab), 22553 (metrics).
 set -u
@@ -33,6 +34,7 @@ case \$3 in
 127.1.0.201) exec /bin/sh $NCX/fake-msgid.sh ;;
 127.1.0.202) exit 0 ;;
 127.1.0.203) exec /bin/sh $NCX/fake-hang.sh ;;
+127.1.0.204) exec /bin/sh $NCX/fake-big.sh ;;
 *) exec /usr/sbin/netconf-subsystem --ncxserver-sockname=\$4@$NCX/d11/sock ;;
 esac
 EOF
@@ -51,6 +53,21 @@ EOF
 cat >"$NCX/fake-hang.sh" <<'EOF'
 printf '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities><session-id>9</session-id></hello>]]>]]>'
 exec sleep 60
+EOF
+cat >"$NCX/fake-big.sh" <<'EOF'
+printf '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities><session-id>10</session-id></hello>]]>]]>'
+sleep 0.3
+h='<rpc-reply message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data><x>'
+printf '\n#%d\n%s' ${#h} "$h"
+i=0
+while [ $i -lt 160 ]; do
+	printf '\n#65536\n'
+	head -c 65536 /dev/zero | tr '\0' a
+	i=$((i + 1))
+done
+t='</x></data></rpc-reply>'
+printf '\n#%d\n%s\n##\n' ${#t} "$t"
+sleep 3
 EOF
 chmod 755 "$NCX"/*.sh
 
@@ -81,7 +98,7 @@ ncx_stop() {
 trap 'ncx_stop; lab_cleanup; rm -rf "$NCX"' EXIT
 
 # Known host keys for every address used here (lablib covers 0-31).
-sh tests/lab/lab.sh known-hosts 0 204 "$LAB_SSHD_PORT" >/dev/null
+sh tests/lab/lab.sh known-hosts 0 205 "$LAB_SSHD_PORT" >/dev/null
 
 ncx_start "$NCX/d11"
 ok $? "netconfd (base:1.0 and 1.1) starts on a private socket"
@@ -203,6 +220,31 @@ rec msgid error | head -1 | sed 's/^/# /'
 ok $? "a reply with another message-id fails as protocol"
 [ "$(rec nohello status)" = reset ] && [ "$(rec nohello attempts | sort -u)" = 3 ]
 ok $? "a session that ends before hello is reset, and retried"
+
+# A 10 MiB reply in many chunks is saved whole; under a 5 MiB
+# output_limit it is refused without holding more than the limit.
+nc_head
+dev big 204
+echo "jobs: [ { name: j, rpcs: [ get-config ] } ]" >>"$F"
+naut "$F"
+[ "$(rec big status)" = ok ] &&
+    [ "$(wc -c <"$T/out/big/get-config_running.xml")" -eq $((10485760 + 7)) ] &&
+    [ "$(tr -d a <"$T/out/big/get-config_running.xml")" = "<x></x>" ]
+ok $? "a 10 MiB reply in 161 chunks is saved byte for byte"
+nc_head "output_limit: 5MiB"
+dev big 204
+echo "jobs: [ { name: j, rpcs: [ get-config ] } ]" >>"$F"
+naut "$F"
+[ "$(rec big status)" = output_too_large ] && [ ! -e "$T/out/big/get-config_running.xml" ]
+ok $? "the same reply under output_limit 5MiB: output_too_large, nothing saved"
+
+# base:1.0 framing cannot carry its own end mark.
+nc_head
+dev eom 100
+echo "jobs: [ { name: j, rpcs: [ { op: rpc, body: '<get-config><source><running/></source><filter type=\"subtree\"><x>]]>]]></x></filter></get-config>' } ] } ]" >>"$F"
+naut "$F"
+[ "$(rec eom status)" = protocol ] && rec eom error | grep -q 'base:1.0 framing cannot send'
+ok $? "an rpc holding ]]>]]> is refused on a base:1.0 session"
 
 # 5. A device that never answers: timeout.command per RPC, then the batch
 #    deadline with the others done.
