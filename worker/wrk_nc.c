@@ -416,9 +416,16 @@ nc_ph_read(struct ssh_attempt *x)
 				    "base:1.0" : "base:1.1 chunked",
 				    ncf_error(&nc->nc_f));
 			case NCF_TOOBIG:
+				if (nc->nc_await == NC_AW_HELLO)
+					return ssh_fail(x,
+					    NAUT_ERR_OUTPUT_TOO_LARGE, "the "
+					    "device's hello passed %llu bytes",
+					    (unsigned long long)
+					    nc->nc_f.limit);
 				return ssh_fail(x, NAUT_ERR_OUTPUT_TOO_LARGE,
-				    "a NETCONF message passed %llu bytes "
-				    "(output_limit + %u)", (unsigned long long)
+				    "the reply to rpc %zu passed %llu bytes "
+				    "(output_limit and %u for its envelope)",
+				    x->cmd + 1, (unsigned long long)
 				    nc->nc_f.limit, NC_SLACK);
 			case NCF_MSG:
 				nc->nc_rpos += used;
