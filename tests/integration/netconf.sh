@@ -12,6 +12,7 @@
 #   device 202       a fake server: no hello, the session just ends
 #   device 203       a fake server: hello, then silence
 #   device 204       a fake server: a 10 MiB reply in 161 chunks
+#   device 205       a fake server: a reply that is not well-formed XML
 #
 # Ports: 22550-22552 (lab), 22553 (metrics).
 set -u
@@ -35,6 +36,7 @@ case \$3 in
 127.1.0.202) exit 0 ;;
 127.1.0.203) exec /bin/sh $NCX/fake-hang.sh ;;
 127.1.0.204) exec /bin/sh $NCX/fake-big.sh ;;
+127.1.0.205) exec /bin/sh $NCX/fake-badxml.sh ;;
 *) exec /usr/sbin/netconf-subsystem --ncxserver-sockname=\$4@$NCX/d11/sock ;;
 esac
 EOF
@@ -69,6 +71,12 @@ t='</x></data></rpc-reply>'
 printf '\n#%d\n%s\n##\n' ${#t} "$t"
 sleep 3
 EOF
+cat >"$NCX/fake-badxml.sh" <<'EOF'
+printf '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities><session-id>11</session-id></hello>]]>]]>'
+sleep 0.3
+printf '<rpc-reply message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data><a></b></data></rpc-reply>]]>]]>'
+sleep 3
+EOF
 chmod 755 "$NCX"/*.sh
 
 . tests/integration/lablib.inc
@@ -98,7 +106,7 @@ ncx_stop() {
 trap 'ncx_stop; lab_cleanup; rm -rf "$NCX"' EXIT
 
 # Known host keys for every address used here (lablib covers 0-31).
-sh tests/lab/lab.sh known-hosts 0 205 "$LAB_SSHD_PORT" >/dev/null
+sh tests/lab/lab.sh known-hosts 0 206 "$LAB_SSHD_PORT" >/dev/null
 
 ncx_start "$NCX/d11"
 ok $? "netconfd (base:1.0 and 1.1) starts on a private socket"
@@ -207,6 +215,7 @@ nc_head "retries: 2"
 dev framing 200
 dev msgid 201
 dev nohello 202
+dev badxml 205
 echo "jobs: [ { name: j, rpcs: [ get-config ] } ]" >>"$F"
 naut "$F"
 rec framing error | head -1 | sed 's/^/# /'
@@ -220,6 +229,10 @@ rec msgid error | head -1 | sed 's/^/# /'
 ok $? "a reply with another message-id fails as protocol"
 [ "$(rec nohello status)" = reset ] && [ "$(rec nohello attempts | sort -u)" = 3 ]
 ok $? "a session that ends before hello is reset, and retried"
+rec badxml error | head -1 | sed 's/^/# /'
+[ "$(rec badxml status)" = parse ] && [ "$(rec badxml attempts | sort -u)" = 1 ] &&
+    rec badxml error | head -1 | grep -q "does not match its start tag"
+ok $? "a reply that is not well-formed XML fails as parse, not retried"
 
 # A 10 MiB reply in many chunks is saved whole; under a 5 MiB
 # output_limit it is refused without holding more than the limit.
