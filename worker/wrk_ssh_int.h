@@ -1,8 +1,9 @@
 /*
- * Private to worker/wrk_ssh*.c: the SSH attempt's state and its phases.
- * wrk_ssh.c drives the machine (socket, timers, connect, handshake, close),
- * wrk_ssh_auth.c checks the host key and authenticates, wrk_ssh_chan.c
- * runs the exec channels or the interactive shell.
+ * Private to worker/wrk_ssh*.c and wrk_nc.c: the SSH attempt's state and
+ * its phases.  wrk_ssh.c drives the machine (socket, timers, connect,
+ * handshake, close), wrk_ssh_auth.c checks the host key and authenticates,
+ * wrk_ssh_chan.c runs the exec channels or the interactive shell, and
+ * wrk_nc.c runs NETCONF on the netconf subsystem (x->nc set).
  */
 #ifndef NAUT_WRK_SSH_INT_H
 #define NAUT_WRK_SSH_INT_H
