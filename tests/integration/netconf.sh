@@ -216,6 +216,8 @@ dev framing 200
 dev msgid 201
 dev nohello 202
 dev badxml 205
+# dropbear (the lab's third server) has no netconf subsystem.
+echo "  - { name: nosubsys, host: $(lab_addr 1), port: $LAB_DROPBEAR_PORT }" >>"$F"
 echo "jobs: [ { name: j, rpcs: [ get-config ] } ]" >>"$F"
 naut "$F"
 rec framing error | head -1 | sed 's/^/# /'
@@ -233,6 +235,9 @@ rec badxml error | head -1 | sed 's/^/# /'
 [ "$(rec badxml status)" = parse ] && [ "$(rec badxml attempts | sort -u)" = 1 ] &&
     rec badxml error | head -1 | grep -q "does not match its start tag"
 ok $? "a reply that is not well-formed XML fails as parse, not retried"
+[ "$(rec nosubsys status)" = protocol ] && [ "$(rec nosubsys attempts | sort -u)" = 1 ] &&
+    rec nosubsys error | grep -q "refused the netconf subsystem"
+ok $? "a server without the netconf subsystem: protocol, not retried"
 
 # A 10 MiB reply in many chunks is saved whole; under a 5 MiB
 # output_limit it is refused without holding more than the limit.
