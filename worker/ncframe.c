@@ -133,6 +133,10 @@ feed_chunked(struct ncf *f, const char *p, size_t n, size_t *used)
 			break;
 		case CH_SIZE1:
 			if (c == '#') {
+				/* Chunks are 1 byte or more: none means none. */
+				if (f->len == 0)
+					return fail(f, "end of chunks before any "
+					    "chunk", c);
 				f->st = CH_END;
 				break;
 			}

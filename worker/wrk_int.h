@@ -133,6 +133,8 @@ const struct wrk_transport *wrk_transport(unsigned conf_transport);
 extern const struct wrk_transport wrk_tp_ssh;
 /* wrk_rest.c: HTTPS requests through libcurl. */
 extern const struct wrk_transport wrk_tp_rest;
+/* wrk_ssh.c + wrk_nc.c: NETCONF over SSH's netconf subsystem. */
+extern const struct wrk_transport wrk_tp_netconf;
 
 /* wrk_out.c: saved outputs. */
 int		 wrk_out_write(const char *outdir, const char *device,

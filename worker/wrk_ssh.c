@@ -373,6 +373,18 @@ ssh_step(struct ssh_attempt *x)
 		case PH_IDLE:
 			rc = ssh_ph_idle(x);
 			break;
+		case PH_NC_START:
+			rc = nc_ph_start(x);
+			break;
+		case PH_NC_WRITE:
+			rc = nc_ph_write(x);
+			break;
+		case PH_NC_SETTLE:
+			rc = nc_ph_settle(x);
+			break;
+		case PH_NC_READ:
+			rc = nc_ph_read(x);
+			break;
 		case PH_DISCONNECT:
 			rc = ph_disconnect(x);
 			break;
@@ -396,7 +408,7 @@ ssh_step(struct ssh_attempt *x)
 static void
 ssh_finish(struct ssh_attempt *x)
 {
-	enum naut_err err = x->err;
+	enum naut_err err;
 	const struct wrk_att_cb *cb = x->cb;
 	void *arg = x->arg;
 	char msg[sizeof(x->msg)];
@@ -422,6 +434,8 @@ ssh_finish(struct ssh_attempt *x)
 	event_free(x->kick);
 	if (x->job->mode == CONF_MODE_SHELL)
 		prompt_free(&x->pr);
+	nc_free(x);		/* may settle x->err: see wrk_nc.c */
+	err = x->err;
 	free(x->obuf);
 	free(x->wbuf);
 	memcpy(msg, x->msg, sizeof(msg));
@@ -505,6 +519,8 @@ ssh_start(struct wrk *w, const struct conf_device *d,
 	x->kick = evtimer_new(w->w_base, ssh_kick_cb, x);
 	evtimer_add(x->ka, &ka);
 	ctr_gauge_add(&w->w_ctr->sessions_open, 1);
+	if (d->p.transport == CONF_TRANSPORT_NETCONF)
+		x->nc = nc_new(x);
 
 	/* The connect timer covers name resolution too. */
 	ssh_timer(x, d->p.t_connect_ms);
@@ -545,4 +561,11 @@ const struct wrk_transport wrk_tp_ssh = {
 	.wt_open = ssh_open,
 	.wt_poll = ssh_poll,
 	.wt_close = ssh_close,
+};
+
+/* The same attempt; after authentication, wrk_nc.c takes the channel. */
+const struct wrk_transport wrk_tp_netconf = {
+	.wt_name = "netconf",
+	.wt_start = ssh_start,
+	.wt_cancel = ssh_cancel,
 };

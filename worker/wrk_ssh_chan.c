@@ -14,7 +14,7 @@
 int
 ssh_ph_ch_open(struct ssh_attempt *x)
 {
-	if (x->job->mode == CONF_MODE_EXEC) {
+	if (x->job->mode == CONF_MODE_EXEC && x->nc == NULL) {
 		if (x->keep && x->keep_cmd == NULL) {
 			x->phase = PH_IDLE;
 			return STEP_NEXT;
@@ -40,7 +40,11 @@ ssh_ph_ch_open(struct ssh_attempt *x)
 	libssh2_channel_handle_extended_data2(x->ch,
 	    LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
 	x->olen = 0;
-	x->phase = x->job->mode == CONF_MODE_SHELL ? PH_CH_PTY : PH_CH_START;
+	if (x->nc != NULL)
+		x->phase = PH_NC_START;	/* the netconf subsystem: wrk_nc.c */
+	else
+		x->phase = x->job->mode == CONF_MODE_SHELL ? PH_CH_PTY :
+		    PH_CH_START;
 	return STEP_NEXT;
 }
 
@@ -163,7 +167,7 @@ ssh_ph_ch_free(struct ssh_attempt *x)
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return ssh_wait(x);
 	x->ch = NULL;
-	if (!x->keep && (x->job->mode == CONF_MODE_SHELL ||
+	if (!x->keep && (x->job->mode == CONF_MODE_SHELL || x->nc != NULL ||
 	    x->cmd >= x->job->ncommands)) {
 		x->closing = 1;
 		ssh_timer(x, SSH_CLOSE_MS);

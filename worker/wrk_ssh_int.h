@@ -1,8 +1,9 @@
 /*
- * Private to worker/wrk_ssh*.c: the SSH attempt's state and its phases.
- * wrk_ssh.c drives the machine (socket, timers, connect, handshake, close),
- * wrk_ssh_auth.c checks the host key and authenticates, wrk_ssh_chan.c
- * runs the exec channels or the interactive shell.
+ * Private to worker/wrk_ssh*.c and wrk_nc.c: the SSH attempt's state and
+ * its phases.  wrk_ssh.c drives the machine (socket, timers, connect,
+ * handshake, close), wrk_ssh_auth.c checks the host key and authenticates,
+ * wrk_ssh_chan.c runs the exec channels or the interactive shell, and
+ * wrk_nc.c runs NETCONF on the netconf subsystem (x->nc set).
  */
 #ifndef NAUT_WRK_SSH_INT_H
 #define NAUT_WRK_SSH_INT_H
@@ -44,6 +45,10 @@
 	X(SH_READ, "shell_read") \
 	X(SH_EOF, "shell_eof")	\
 	X(IDLE, "idle")		\
+	X(NC_START, "netconf_start") \
+	X(NC_WRITE, "netconf_write") \
+	X(NC_SETTLE, "netconf_settle") \
+	X(NC_READ, "netconf_read") \
 	X(DISCONNECT, "disconnect") \
 	X(FREE, "free")		\
 	X(DONE, "done")
@@ -60,6 +65,8 @@ enum step { STEP_NEXT, STEP_WAIT, STEP_FAIL };
 
 /* What the shell sends next, in order. */
 enum sh_what { SH_LOGIN, SH_PAGING, SH_COMMAND, SH_EXIT };
+
+struct nc_sess;
 
 struct ssh_attempt {
 	uint32_t		 magic;
@@ -101,6 +108,7 @@ struct ssh_attempt {
 	/* kept open (telemetry): idle between commands, see wrk_ssh_keep.c */
 	int			 keep;
 	const char		*keep_cmd;	/* the poll's command, or NULL */
+	struct nc_sess		*nc;		/* NETCONF (wrk_nc.c), or NULL */
 	char			 rbuf[SSH_RBUF];
 };
 
@@ -142,5 +150,13 @@ int	ssh_ph_ch_free(struct ssh_attempt *);
 int	ssh_ph_sh_write(struct ssh_attempt *);
 int	ssh_ph_sh_read(struct ssh_attempt *);
 int	ssh_ph_sh_eof(struct ssh_attempt *);
+
+/* wrk_nc.c: NETCONF over the attempt's session (RFC 6241/6242). */
+struct nc_sess	*nc_new(struct ssh_attempt *);
+void	nc_free(struct ssh_attempt *);
+int	nc_ph_start(struct ssh_attempt *);
+int	nc_ph_write(struct ssh_attempt *);
+int	nc_ph_settle(struct ssh_attempt *);
+int	nc_ph_read(struct ssh_attempt *);
 
 #endif

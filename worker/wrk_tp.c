@@ -6,6 +6,7 @@
 static const struct wrk_transport *const transports[CONF_TRANSPORT_COUNT] = {
 	[CONF_TRANSPORT_SSH] = &wrk_tp_ssh,
 	[CONF_TRANSPORT_REST] = &wrk_tp_rest,
+	[CONF_TRANSPORT_NETCONF] = &wrk_tp_netconf,
 };
 
 const struct wrk_transport *

@@ -159,6 +159,45 @@ test_ncframe_chunked_malformed(void **state)
 	expect_error("\n#10000000000", "over 4294967295");
 	expect_error("\n#2\nab\n##x", "end of chunks");
 	expect_error("\n#2\nabX", "must start with a newline");
+	/* RFC 6242 4.2: Chunked-Message = 1*chunk end-of-chunks. */
+	expect_error("\n##\n", "before any chunk");
+}
+
+/*
+ * The hello ends in base:1.0 framing and the next message, in the same
+ * read, is already chunked (RFC 6242 4.1): the caller switches between.
+ */
+static void
+test_ncframe_switch_after_hello(void **state)
+{
+	const char s[] = "<hello/>]]>]]>\n#5\n<ok/>\n##\n";
+	struct ncf f;
+	size_t used, len, cut;
+
+	(void)state;
+	for (cut = 1; cut < sizeof(s) - 1; cut++) {
+		size_t off = 0, n;
+		enum ncf_ev ev;
+		int got = 0;
+
+		ncf_init(&f, NCF_EOM, 1024);
+		while (off < sizeof(s) - 1) {
+			n = off < cut ? cut - off : sizeof(s) - 1 - off;
+			ev = ncf_feed(&f, s + off, n, &used);
+			off += used;
+			if (ev == NCF_NEED)
+				continue;
+			assert_int_equal(ev, NCF_MSG);
+			if (got++ == 0) {
+				assert_string_equal(ncf_msg(&f, &len),
+				    "<hello/>");
+				ncf_set_mode(&f, NCF_CHUNKED);
+			} else
+				assert_string_equal(ncf_msg(&f, &len), "<ok/>");
+		}
+		assert_int_equal(got, 2);
+		ncf_free(&f);
+	}
 }
 
 static void
@@ -215,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_ncframe_chunked_every_split),
 		cmocka_unit_test(test_ncframe_chunked_binaryish_data),
 		cmocka_unit_test(test_ncframe_chunked_malformed),
+		cmocka_unit_test(test_ncframe_switch_after_hello),
 		cmocka_unit_test(test_ncframe_oversize),
 		cmocka_unit_test(test_ncframe_frame_roundtrip),
 	};
