@@ -5,7 +5,7 @@
 # rewrites; several pointers give one series each; nginx accepts about one
 # connection per device for many polls; a device answering 503 opens its
 # breaker while the others keep polling; a pointer that leads nowhere is
-# a parse error; the scrape passes promtool; SIGTERM ends it with status 0.
+# a parse error, a body past output_limit output_too_large; the scrape passes promtool; SIGTERM ends it with status 0.
 # Ports 23000-23002.
 set -u
 B=${1:-${NAUT_BUILD:-build}}
@@ -85,6 +85,8 @@ while [ $k -lt $NDEV ]; do
 	echo "  - { name: r$k, host: $(addr $k) }"
 	k=$((k + 1))
 done >>"$F"
+# r6 serves a 200 KiB body: past its output_limit.
+echo "  - { name: r6, host: 127.78.0.1, output_limit: 64K }" >>"$F"
 cat >>"$F" <<'EOT'
 telemetry:
   - name: cpu
@@ -106,6 +108,10 @@ telemetry:
     select: { names: [r5] }
     interval: 200ms
     rest: { path: /down, pointer: /x }
+  - name: big
+    select: { names: [r6] }
+    interval: 500ms
+    rest: { path: /big, pointer: /pad }
 EOT
 
 before=$(stub)
@@ -167,6 +173,9 @@ h=$(val "$T/m3" 'telemetry_collection_errors_total{device="r5",error_type="http_
 o=$(val "$T/m3" 'telemetry_collection_errors_total{device="r5",error_type="breaker_open"}')
 [ "${h:-0}" -eq 3 ] && [ "${o:-0}" -ge 5 ]
 ok $? "a device answering 503: three http_5xx, then its breaker is open (breaker_open $o)"
+b=$(val "$T/m3" 'telemetry_collection_errors_total{device="r6",error_type="output_too_large"}')
+[ "${b:-0}" -ge 1 ]
+ok $? "a body past output_limit: output_too_large ($b)"
 c0=$(val "$T/m1" 'telemetry_points_collected_total{device="r0"}')
 c1=$(val "$T/m3" 'telemetry_points_collected_total{device="r0"}')
 [ "${c1:-0}" -ge $((${c0:-0} + 5)) ]
@@ -180,7 +189,7 @@ set -- $before $after
 acc=$(($3 - $1 - 1))
 req=$(($4 - $2 - 1))
 echo "# nginx: $acc connections accepted for $req requests"
-[ $req -ge 100 ] && [ $acc -ge 1 ] && [ $acc -le $((NDEV + 3)) ]
+[ $req -ge 100 ] && [ $acc -ge 1 ] && [ $acc -le $((NDEV + 5)) ]
 ok $? "keep-alive: about one connection per device ($acc) for $req polls"
 h2=$(awk '$6 == "/api/cpu.json" { print $7 }' "$D/access.log" | sort -u)
 [ "$h2" = HTTP/2.0 ]
@@ -192,8 +201,8 @@ r=$?
 [ $r -eq 0 ] && [ ! -s "$T/promtool" ]
 ok $? "promtool check metrics: no errors, no warnings"
 sed 's/^/#   /' "$T/promtool" | head -5
-grep -qx 'active_telemetry_tasks 8' "$T/m3"
-ok $? "active_telemetry_tasks counts the REST tasks (8)"
+grep -qx 'active_telemetry_tasks 9' "$T/m3"
+ok $? "active_telemetry_tasks counts the REST tasks (9)"
 
 # --- SIGTERM ---
 kill -TERM $spid
