@@ -218,6 +218,12 @@ spid=
 ok $? "SIGTERM: the daemon stops with status 0 (status $rc)"
 ! grep -q 'transport without telemetry support' "$T/log"
 ok $? "no device is skipped for its transport"
+PW=$(cat "$D/password")
+! grep -qF "$PW" "$T/log" "$T/stdout"
+ok $? "the password appears in no log"
+pat="killed by signal\|exited with status\|runtime error\|Sanitizer"
+! grep -q "$pat" "$T/log" "$T/stdout"
+ok $? "no worker crashed and no sanitizer reported"
 if [ -n "${NAUT_TEST_DEBUG:-}" ]; then
 	sed 's/^/#   /' "$T/log" | tail -20
 fi
