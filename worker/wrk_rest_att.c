@@ -227,6 +227,8 @@ rest_att_request(struct rest_att *ra, const struct conf_rest_req *rq)
 	 */
 	if (ra->ra_job != NULL && ra->ra_step + 1 == ra->ra_job->nrequests)
 		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	if (ra->ra_maxage_s > 0)
+		curl_easy_setopt(e, CURLOPT_MAXAGE_CONN, ra->ra_maxage_s);
 	if (!d->p.tls_verify) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);

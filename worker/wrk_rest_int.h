@@ -31,6 +31,7 @@ struct rest_att {
 	int			 ra_keep;	/* a kept-open session */
 	int			 ra_kstate;	/* wrk_rest_keep.c's */
 	struct conf_rest_req	 ra_poll;	/* a poll's GET */
+	long			 ra_maxage_s;	/* idle connection reuse, 0: curl's */
 	CURL			*ra_e;
 	CURLM			*ra_m;
 	int			 ra_added;	/* ra_e is in the multi */

@@ -32,6 +32,9 @@ enum rk_state {
 	RK_CLOSING	/* kicked: end in order from the loop */
 };
 
+/* libcurl's own default for CURLOPT_MAXAGE_CONN. */
+#define RK_MAXAGE_MIN_S	118L
+
 static const struct timeval tv_zero = { 0, 0 };
 
 void *
@@ -82,6 +85,14 @@ rest_poll(void *p, const struct conf_telemetry *t)
 	ra->ra_poll.path = t->rest->path;
 	ra->ra_poll.body = NULL;
 	ra->ra_poll.headers = NULL;
+	/*
+	 * libcurl drops a cached connection idle for more than 118 s: a
+	 * slower entry would pay a handshake per poll.  Let it wait a whole
+	 * interval (the device may still close it first; then a new one).
+	 */
+	ra->ra_maxage_s = (long)(t->interval_ms / 1000) + 60;
+	if (ra->ra_maxage_s < RK_MAXAGE_MIN_S)
+		ra->ra_maxage_s = RK_MAXAGE_MIN_S;
 	ra->ra_kstate = RK_POLLING;
 	/* Adding the handle calls nothing of ours back but curl's timer. */
 	if (rest_att_request(ra, &ra->ra_poll) != 0) {
