@@ -195,6 +195,20 @@ h2=$(awk '$6 == "/api/cpu.json" { print $7 }' "$D/access.log" | sort -u)
 [ "$h2" = HTTP/2.0 ]
 ok $? "polls run over HTTP/2 ($h2)"
 
+# nginx reloads: its old workers close their idle kept-alive connections.
+# The next polls make new ones, and no poll fails for it.
+kill -HUP "$(cat "$D/nginx.pid")"
+sleep 2
+scrape "$T/m4"
+after2=$(stub)
+set -- $after $after2
+acc2=$(($3 - $1 - 1))
+c2=$(val "$T/m4" 'telemetry_points_collected_total{device="r0"}')
+c3=$(val "$T/m3" 'telemetry_points_collected_total{device="r0"}')
+! grep -q 'telemetry_collection_errors_total{device="r[0124]"' "$T/m4" &&
+    [ "$acc2" -ge 5 ] && [ "${c2:-0}" -ge $((${c3:-0} + 5)) ]
+ok $? "connections closed by the server while idle are made again, no poll fails ($acc2 new, r0: $c3 -> $c2 points)"
+
 # --- promtool ---
 promtool check metrics <"$T/m3" >"$T/promtool" 2>&1
 r=$?
