@@ -363,7 +363,9 @@ skip_value(struct js *s)
 	case -1:
 		return js_fail(s, "a value is missing (truncated?)");
 	default:
-		return scan_number(s);
+		if (peek(s) == '-' || (peek(s) >= '0' && peek(s) <= '9'))
+			return scan_number(s);
+		return js_fail(s, "unexpected byte 0x%02x", peek(s));
 	}
 }
 

@@ -159,6 +159,8 @@ test_tm_json_malformed(void **state)
 			    docs[i]);
 		assert_non_null(strstr(err, "not JSON"));
 	}
+	assert_int_equal(tm_json_check("<html>", 6, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unexpected byte 0x3c"));
 	/* A truncated answer is refused even if the value came before. */
 	assert_true(bad("{\"a\":1,\"b\":[2,3", 15, "/a", "truncated"));
 }
