@@ -5,7 +5,8 @@
 # rewrites; several pointers give one series each; nginx accepts about one
 # connection per device for many polls; a device answering 503 opens its
 # breaker while the others keep polling; a pointer that leads nowhere is
-# a parse error, a body past output_limit output_too_large; the scrape passes promtool; SIGTERM ends it with status 0.
+# a parse error, a body past output_limit output_too_large, a server
+# signed by another CA tls_error; the scrape passes promtool; SIGTERM ends it with status 0.
 # Ports 23000-23002.
 set -u
 B=${1:-${NAUT_BUILD:-build}}
@@ -87,6 +88,8 @@ while [ $k -lt $NDEV ]; do
 done >>"$F"
 # r6 serves a 200 KiB body: past its output_limit.
 echo "  - { name: r6, host: 127.78.0.1, output_limit: 64K }" >>"$F"
+# r7 trusts another CA: its TLS handshakes fail.
+echo "  - { name: r7, host: 127.78.0.2, ca_file: $D/other-ca.crt }" >>"$F"
 cat >>"$F" <<'EOT'
 telemetry:
   - name: cpu
@@ -112,6 +115,10 @@ telemetry:
     select: { names: [r6] }
     interval: 500ms
     rest: { path: /big, pointer: /pad }
+  - name: tls
+    select: { names: [r7] }
+    interval: 500ms
+    rest: { path: /api/system.json, pointer: /x }
 EOT
 
 before=$(stub)
@@ -176,6 +183,9 @@ ok $? "a device answering 503: three http_5xx, then its breaker is open (breaker
 b=$(val "$T/m3" 'telemetry_collection_errors_total{device="r6",error_type="output_too_large"}')
 [ "${b:-0}" -ge 1 ]
 ok $? "a body past output_limit: output_too_large ($b)"
+b=$(val "$T/m3" 'telemetry_collection_errors_total{device="r7",error_type="tls_error"}')
+[ "${b:-0}" -ge 1 ]
+ok $? "a server the device's CA did not sign: tls_error ($b)"
 c0=$(val "$T/m1" 'telemetry_points_collected_total{device="r0"}')
 c1=$(val "$T/m3" 'telemetry_points_collected_total{device="r0"}')
 [ "${c1:-0}" -ge $((${c0:-0} + 5)) ]
@@ -189,7 +199,9 @@ set -- $before $after
 acc=$(($3 - $1 - 1))
 req=$(($4 - $2 - 1))
 echo "# nginx: $acc connections accepted for $req requests"
-[ $req -ge 100 ] && [ $acc -ge 1 ] && [ $acc -le $((NDEV + 5)) ]
+# One per device, and one per failed TLS handshake of r7 (3 before its
+# breaker opens).
+[ $req -ge 100 ] && [ $acc -ge 1 ] && [ $acc -le $((NDEV + 2 + 3 + 2)) ]
 ok $? "keep-alive: about one connection per device ($acc) for $req polls"
 h2=$(awk '$6 == "/api/cpu.json" { print $7 }' "$D/access.log" | sort -u)
 [ "$h2" = HTTP/2.0 ]
@@ -215,8 +227,8 @@ r=$?
 [ $r -eq 0 ] && [ ! -s "$T/promtool" ]
 ok $? "promtool check metrics: no errors, no warnings"
 sed 's/^/#   /' "$T/promtool" | head -5
-grep -qx 'active_telemetry_tasks 9' "$T/m3"
-ok $? "active_telemetry_tasks counts the REST tasks (9)"
+grep -qx 'active_telemetry_tasks 10' "$T/m3"
+ok $? "active_telemetry_tasks counts the REST tasks (10)"
 
 # --- SIGTERM ---
 kill -TERM $spid
