@@ -6,7 +6,9 @@
 # connection per device for many polls; a device answering 503 opens its
 # breaker while the others keep polling; a pointer that leads nowhere is
 # a parse error, a body past output_limit output_too_large, a server
-# signed by another CA tls_error; the scrape passes promtool; SIGTERM ends it with status 0.
+# signed by another CA tls_error; connections nginx closes on reload are
+# made again without a failed poll; the scrape passes promtool; SIGTERM
+# ends it with status 0.
 # Ports 23000-23002.
 set -u
 B=${1:-${NAUT_BUILD:-build}}
