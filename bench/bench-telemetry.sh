@@ -55,24 +55,7 @@ telemetry:
       labels: { interface: 1 }
 YAML
 
-metric() {	# name [file]: its value in a scrape (or in a saved one)
-	if [ $# -gt 1 ]; then
-		awk -v m="$1" '$1 == m { print $2 }' "$2"
-	else
-		curl -fsS "http://127.0.0.1:$MPORT/metrics" |
-		    awk -v m="$1" '$1 == m { print $2 }'
-	fi
-}
-cpu_ticks() {	# [pids]: user+sys clock ticks (default: supervisor + workers)
-	for p in ${*:-$spid $(pgrep -P "$spid")}; do
-		awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
-	done | awk '{ s += $1 } END { print s + 0 }'
-}
-rss_kib() {	# the workers' resident memory
-	for p in $(pgrep -P "$spid"); do
-		awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || true
-	done | awk '{ s += $1 } END { print s + 0 }'
-}
+. bench/tm.inc
 
 "$BUILD/naut-supervisor" -q -c "$F" >/dev/null 2>"$OUT/tm.log" &
 spid=$!

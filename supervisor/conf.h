@@ -279,7 +279,7 @@ struct conf_tm_ssh {
 
 struct conf_tm_rest {
 	const char		*path;
-	struct conf_tag		*pointers;	/* metric suffix -> pointer */
+	struct conf_tag		*pointers;	/* label field -> pointer ("" one) */
 };
 
 struct conf_tm_netconf {

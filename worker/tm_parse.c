@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tm_json.h"
 #include "tm_parse.h"
 #include "xmem.h"
 
@@ -102,6 +103,38 @@ tm_parse_ssh(const struct conf_tm_ssh *t, const char *out, size_t len,
 }
 
 int
+tm_parse_rest(const struct conf_tm_rest *r, const char *out, size_t len,
+    tm_emit_fn *emit, void *arg, char *err, size_t errlen)
+{
+	const struct conf_tag *pt;
+	struct tm_value v;
+	char why[160];
+	int n = 0, bad = 0;
+
+	if (tm_json_check(out, len, err, errlen) != 0)
+		return -1;
+	for (pt = r->pointers; pt != NULL; pt = pt->next) {
+		if (tm_json_number(out, len, pt->value, &v.tv_value, why,
+		    sizeof(why)) != 0) {
+			/* The first failure is the one reported. */
+			if (!bad++)
+				snprintf(err, errlen, "%s", why);
+			continue;
+		}
+		v.tv_nlabels = 0;
+		if (pt->key[0] != '\0') {
+			v.tv_labels[0].tl_name = TM_REST_LABEL;
+			snprintf(v.tv_labels[0].tl_value,
+			    sizeof(v.tv_labels[0].tl_value), "%s", pt->key);
+			v.tv_nlabels = 1;
+		}
+		emit(arg, &v);
+		n++;
+	}
+	return bad ? -1 : n;
+}
+
+int
 tm_parse_output(const struct conf_telemetry *t, unsigned transport,
     const char *out, size_t len, tm_emit_fn *emit, void *arg, char *err,
     size_t errlen)
@@ -110,6 +143,11 @@ tm_parse_output(const struct conf_telemetry *t, unsigned transport,
 	case CONF_TRANSPORT_SSH:
 		if (t->ssh != NULL)
 			return tm_parse_ssh(t->ssh, out, len, emit, arg, err,
+			    errlen);
+		break;
+	case CONF_TRANSPORT_REST:
+		if (t->rest != NULL)
+			return tm_parse_rest(t->rest, out, len, emit, arg, err,
 			    errlen);
 		break;
 	default:

@@ -1,6 +1,6 @@
 /*
- * tm_parse: numbers out of a command's output for telemetry.  The SSH
- * form is a POSIX ERE matched repeatedly over the whole output: each match
+ * tm_parse: numbers out of a command's output for telemetry.  The REST
+ * form is a list of JSON pointers (tm_json.h).  The SSH form is a POSIX ERE matched repeatedly over the whole output: each match
  * gives one value (group value_group) and, optionally, labels from other
  * groups (one match per interface gives one point per interface).
  */
@@ -39,10 +39,26 @@ int	tm_parse_ssh(const struct conf_tm_ssh *t, const char *out, size_t len,
 	    tm_emit_fn *emit, void *arg, char *err, size_t errlen);
 
 /*
+ * The label that names each value of a rest: entry's pointers: mapping
+ * (its key); a single pointer: gives a value without it.
+ */
+#define TM_REST_LABEL	"field"
+
+/*
+ * The numbers at r's JSON pointers in a REST answer (tm_json.c): one
+ * value per pointer.  The document must be well-formed JSON.  Returns the
+ * number of values, or -1 (err: the first failure) when the document is
+ * not JSON or some pointer gives no number; the other pointers' values
+ * are still emitted.
+ */
+int	tm_parse_rest(const struct conf_tm_rest *r, const char *out,
+	    size_t len, tm_emit_fn *emit, void *arg, char *err, size_t errlen);
+
+/*
  * The answer to one poll of entry t over a device's transport (enum
  * conf_transport), whatever the transport: the one entry point wrk_tm.c
- * uses.  REST (JSON pointers) and NETCONF (element paths) parsers plug in
- * here; until they do, their answers are parse errors.
+ * uses.  SSH and REST are parsed; a NETCONF parser (element paths) plugs
+ * in here; until it does, its answers are parse errors.
  */
 int	tm_parse_output(const struct conf_telemetry *t, unsigned transport,
 	    const char *out, size_t len, tm_emit_fn *emit, void *arg,

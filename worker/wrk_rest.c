@@ -278,4 +278,7 @@ const struct wrk_transport wrk_tp_rest = {
 	.wt_start = rest_start,
 	.wt_cancel = rest_cancel,
 	.wt_shutdown = rest_shutdown,
+	.wt_open = rest_open,
+	.wt_poll = rest_poll,
+	.wt_close = rest_close,
 };

@@ -24,37 +24,10 @@
 #include "wrk_rest_int.h"
 #include "xmem.h"
 
-#define RA_MAGIC	0x72617421U	/* "rat!" */
 #define RA_MAXREDIRS	5L
 
-struct rest_att {
-	uint32_t		 ra_magic;
-	struct wrk		*ra_w;
-	const struct conf_device *ra_dev;
-	const struct conf_job	*ra_job;
-	const struct wrk_att_cb	*ra_cb;
-	void			*ra_arg;
-	size_t			 ra_step;
-	CURL			*ra_e;
-	CURLM			*ra_m;
-	int			 ra_added;	/* ra_e is in the multi */
-	struct curl_slist	*ra_hdrs;
-	char			*ra_url;
-	char			*ra_buf;	/* the response body */
-	size_t			 ra_len, ra_cap;
-	int			 ra_too_large;
-	int			 ra_has_retry;
-	uint64_t		 ra_retry_ms;
-	struct event		*ra_kick;
-	enum naut_err		 ra_err;
-	char			 ra_msg[256];
-	char			 ra_errbuf[CURL_ERROR_SIZE];
-};
-
-static void	att_finish(struct rest_att *);
-
-static struct rest_att *
-att_check(void *p)
+struct rest_att *
+rest_att_check(void *p)
 {
 	struct rest_att *ra = p;
 
@@ -63,12 +36,8 @@ att_check(void *p)
 	return ra;
 }
 
-static void
-att_fail(struct rest_att *ra, enum naut_err err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-att_fail(struct rest_att *ra, enum naut_err err, const char *fmt, ...)
+void
+rest_att_fail(struct rest_att *ra, enum naut_err err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -83,7 +52,7 @@ att_fail(struct rest_att *ra, enum naut_err err, const char *fmt, ...)
 static size_t
 att_write_cb(char *p, size_t sz, size_t nm, void *arg)
 {
-	struct rest_att *ra = att_check(arg);
+	struct rest_att *ra = rest_att_check(arg);
 	size_t n = sz * nm, cap;
 
 	CTR_ADD(ra->ra_w->w_ctr, bytes_received, n);
@@ -109,7 +78,7 @@ static size_t
 att_header_cb(char *p, size_t sz, size_t nm, void *arg)
 {
 	static const char ra_hdr[] = "retry-after:";
-	struct rest_att *ra = att_check(arg);
+	struct rest_att *ra = rest_att_check(arg);
 	size_t n = sz * nm, k = sizeof(ra_hdr) - 1;
 	uint64_t ms;
 
@@ -204,18 +173,23 @@ att_headers(struct rest_att *ra, const struct conf_rest_req *rq)
 	return 0;
 }
 
-/* Set up and add the transfer of step ra_step; -1 after att_fail(). */
-static int
-att_step_start(struct rest_att *ra)
+/*
+ * Set up request rq on ra's easy handle with the device's URL, auth, TLS,
+ * timeouts and output limit, and add it to the multi: the one place both
+ * batch steps and telemetry polls (wrk_rest_keep.c) make a transfer.
+ * -1 after rest_att_fail().
+ */
+int
+rest_att_request(struct rest_att *ra, const struct conf_rest_req *rq)
 {
 	const struct conf_device *d = ra->ra_dev;
-	const struct conf_rest_req *rq = &ra->ra_job->requests[ra->ra_step];
 	const char *host = d->p.host;
 	int v6 = strchr(host, ':') != NULL;
 	CURL *e = ra->ra_e;
 	size_t len;
 
 	curl_easy_reset(e);
+	ra->ra_rq = rq;
 	ra->ra_len = 0;
 	ra->ra_too_large = 0;
 	ra->ra_has_retry = 0;
@@ -226,7 +200,8 @@ att_step_start(struct rest_att *ra)
 	snprintf(ra->ra_url, len, "https://%s%s%s:%u%s", v6 ? "[" : "", host,
 	    v6 ? "]" : "", d->p.port, rq->path);
 	if (att_headers(ra, rq) != 0) {
-		att_fail(ra, NAUT_ERR_INTERNAL, "out of memory for headers");
+		rest_att_fail(ra, NAUT_ERR_INTERNAL,
+		    "out of memory for headers");
 		return -1;
 	}
 	curl_easy_setopt(e, CURLOPT_URL, ra->ra_url);
@@ -247,10 +222,13 @@ att_step_start(struct rest_att *ra)
 	/*
 	 * After the device's last request its connection is closed (once no
 	 * other transfer shares it): a batch then holds connections for the
-	 * devices in progress, not for every device it has done.
+	 * devices in progress, not for every device it has done.  A kept-open
+	 * session keeps it for the next poll.
 	 */
-	if (ra->ra_step + 1 == ra->ra_job->nrequests)
+	if (ra->ra_job != NULL && ra->ra_step + 1 == ra->ra_job->nrequests)
 		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	if (ra->ra_maxage_s > 0)
+		curl_easy_setopt(e, CURLOPT_MAXAGE_CONN, ra->ra_maxage_s);
 	if (!d->p.tls_verify) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -269,7 +247,8 @@ att_step_start(struct rest_att *ra)
 	att_auth(ra);
 	att_method(ra, rq);
 	if (curl_multi_add_handle(ra->ra_m, e) != CURLM_OK) {
-		att_fail(ra, NAUT_ERR_INTERNAL, "curl_multi_add_handle failed");
+		rest_att_fail(ra, NAUT_ERR_INTERNAL,
+		    "curl_multi_add_handle failed");
 		return -1;
 	}
 	ra->ra_added = 1;
@@ -281,9 +260,10 @@ static void
 att_next(struct rest_att *ra)
 {
 	if (ra->ra_step < ra->ra_job->nrequests && ra->ra_err ==
-	    NAUT_ERR_OK && att_step_start(ra) == 0)
+	    NAUT_ERR_OK && rest_att_request(ra,
+	    &ra->ra_job->requests[ra->ra_step]) == 0)
 		return;
-	att_finish(ra);
+	rest_att_finish(ra);
 }
 
 void
@@ -294,8 +274,8 @@ rest_att_done(struct rest_att *ra, CURLcode rc)
 	long status = 0, oserr = 0, reqsize = 0;
 	enum naut_err err;
 
-	ra = att_check(ra);
-	rq = &ra->ra_job->requests[ra->ra_step];
+	ra = rest_att_check(ra);
+	rq = ra->ra_rq;
 	curl_easy_getinfo(ra->ra_e, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(ra->ra_e, CURLINFO_OS_ERRNO, &oserr);
 	curl_easy_getinfo(ra->ra_e, CURLINFO_REQUEST_SIZE, &reqsize);
@@ -307,26 +287,30 @@ rest_att_done(struct rest_att *ra, CURLcode rc)
 	if (rc != CURLE_OK) {
 		err = rest_curl_class(rc, oserr, ra->ra_too_large);
 		if (err == NAUT_ERR_OUTPUT_TOO_LARGE)
-			att_fail(ra, err, "%s %s: response larger than "
+			rest_att_fail(ra, err, "%s %s: response larger than "
 			    "output_limit (%llu bytes)", rq->method, rq->path,
 			    (unsigned long long)ra->ra_dev->p.output_limit);
 		else
-			att_fail(ra, err, "%s %s: %s", rq->method, rq->path,
+			rest_att_fail(ra, err, "%s %s: %s", rq->method, rq->path,
 			    ra->ra_errbuf[0] != '\0' ? ra->ra_errbuf :
 			    curl_easy_strerror(rc));
 		/* A status seen before the failure still goes on record. */
 		if (status > 0 && ra->ra_cb->ac_status != NULL)
 			ra->ra_cb->ac_status(ra->ra_arg, (int)status, 0);
-		att_finish(ra);
+		rest_att_finish(ra);
 		return;
 	}
 	if ((err = rest_status_class(status)) != NAUT_ERR_OK) {
-		att_fail(ra, err, "%s %s: HTTP %ld", rq->method, rq->path,
+		rest_att_fail(ra, err, "%s %s: HTTP %ld", rq->method, rq->path,
 		    status);
 		if (ra->ra_cb->ac_status != NULL)
 			ra->ra_cb->ac_status(ra->ra_arg, (int)status,
 			    ra->ra_has_retry ? ra->ra_retry_ms : 0);
-		att_finish(ra);
+		rest_att_finish(ra);
+		return;
+	}
+	if (ra->ra_keep) {
+		rest_keep_polled(ra, (int)status);
 		return;
 	}
 	ra->ra_cb->ac_output(ra->ra_arg, ra->ra_step, ra->ra_buf != NULL ?
@@ -338,14 +322,20 @@ rest_att_done(struct rest_att *ra, CURLcode rc)
 static void
 att_kick_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct rest_att *ra;
+
 	(void)fd;
 	(void)what;
-	att_next(att_check(arg));
+	ra = rest_att_check(arg);
+	if (ra->ra_keep)
+		rest_keep_kick(ra);
+	else
+		att_next(ra);
 }
 
 /* Everything is freed before ac_done runs: it may start a new attempt. */
-static void
-att_finish(struct rest_att *ra)
+void
+rest_att_finish(struct rest_att *ra)
 {
 	const struct wrk_att_cb *cb = ra->ra_cb;
 	enum naut_err err = ra->ra_err;
@@ -383,9 +373,10 @@ rest_start(struct wrk *w, const struct conf_device *d,
 	ra->ra_step = first_step;
 	ra->ra_kick = evtimer_new(w->w_base, att_kick_cb, ra);
 	if ((ra->ra_m = rest_multi(w)) == NULL)
-		att_fail(ra, NAUT_ERR_INTERNAL, "libcurl multi handle failed");
+		rest_att_fail(ra, NAUT_ERR_INTERNAL,
+		    "libcurl multi handle failed");
 	else if ((ra->ra_e = curl_easy_init()) == NULL)
-		att_fail(ra, NAUT_ERR_INTERNAL, "curl_easy_init failed");
+		rest_att_fail(ra, NAUT_ERR_INTERNAL, "curl_easy_init failed");
 	/* Start from the loop, so ac_done never runs inside rest_start(). */
 	evtimer_add(ra->ra_kick, &tv_zero);
 	return ra;
@@ -394,9 +385,9 @@ rest_start(struct wrk *w, const struct conf_device *d,
 void
 rest_cancel(void *p, enum naut_err why, const char *msg)
 {
-	struct rest_att *ra = att_check(p);
+	struct rest_att *ra = rest_att_check(p);
 
 	ra->ra_err = NAUT_ERR_OK;
-	att_fail(ra, why, "%s", msg);
-	att_finish(ra);
+	rest_att_fail(ra, why, "%s", msg);
+	rest_att_finish(ra);
 }
