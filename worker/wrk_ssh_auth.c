@@ -12,6 +12,7 @@
 #include "knownhosts.h"
 #include "log.h"
 #include "wrk_ssh_int.h"
+#include "wrk_ssh_mem.h"
 
 static const char *const hk_algos[] = { "ecdsa-sha2-nistp256",
     "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-ed25519", "ssh-rsa",
@@ -227,8 +228,8 @@ ssh_ph_auth_pw(struct ssh_attempt *x)
  * keyboard-interactive: answer a prompt that asks for a password (or a
  * single prompt, the usual PAM "Password: " under any wording) with the
  * password, anything else with an empty string.  The abstract pointer
- * carries the attempt; libssh2 frees responses with its allocator, which
- * is the default malloc here.
+ * carries the attempt; libssh2 frees responses with its allocator
+ * (wrk_ssh_mem.c), so they come from it.
  */
 static void
 kbd_cb(const char *name, int name_len, const char *instr, int instr_len,
@@ -250,7 +251,7 @@ kbd_cb(const char *name, int name_len, const char *instr, int instr_len,
 		    "asscode", 7) != NULL;
 		size_t n = want ? pw->len : 0;
 
-		res[i].text = malloc(n + 1);
+		res[i].text = wrk_ssh_alloc(n + 1, abstract);
 		if (res[i].text == NULL) {
 			res[i].length = 0;
 			continue;
