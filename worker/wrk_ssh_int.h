@@ -18,7 +18,7 @@
 #include "wrk_int.h"
 
 #define SSH_MAGIC		0x73736821U	/* "ssh!" */
-#define SSH_RBUF		16384
+#define SSH_RBUF		16384		/* one per worker (wrk_ssh_chan.c) */
 #define SSH_WINDOW		(256 * 1024)	/* bounds queued input per channel */
 #define SSH_PACKET		32768
 #define SSH_CLOSE_MS		5000
@@ -97,7 +97,6 @@ struct ssh_attempt {
 	int			 closing;	/* teardown after success */
 	size_t			 armed_for;	/* command index + 1 timed */
 	int			 dns_started, dns_done, dns_err;
-	char			 rbuf[SSH_RBUF];
 };
 
 
