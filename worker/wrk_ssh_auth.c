@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "knownhosts.h"
 #include "log.h"
@@ -194,11 +195,20 @@ int
 ssh_ph_auth_key(struct ssh_attempt *x)
 {
 	const struct conf_device *d = x->dev;
-	int rc;
+	char pub[4096];
+	int rc, havepub;
 
+	/*
+	 * Without the public key file, libssh2 1.10 derives the public key
+	 * from the private one through OpenSSL's PEM decoders first, which
+	 * cost ~0.4 ms of CPU per login; <key_file>.pub, as ssh(1) uses it.
+	 */
+	havepub = (size_t)snprintf(pub, sizeof(pub), "%s.pub", d->p.key_file) <
+	    sizeof(pub) && access(pub, R_OK) == 0;
 	rc = libssh2_userauth_publickey_fromfile_ex(x->s, d->p.username,
-	    (unsigned)strlen(d->p.username), NULL, d->p.key_file,
-	    d->passphrase != NULL ? d->passphrase->value : NULL);
+	    (unsigned)strlen(d->p.username), havepub ? pub : NULL,
+	    d->p.key_file, d->passphrase != NULL ? d->passphrase->value :
+	    NULL);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return ssh_wait(x);
 	if (rc != 0)
