@@ -6,6 +6,8 @@
 #
 #   batch   N devices (1,000) at concurrency C (100), both clients,
 #           alternating, RUNS (3) each
+#   tmpfs   the same, naut, outputs on tmpfs: what the output files cost
+#           on the build's disk (create, fsync, rename) shows apart
 #   scale   10,000 devices in one batch at concurrency 1,000 (naut)
 #   hold    sessions held open at once on devices that hang after login:
 #           naut 10,000 and 1,000, the baseline 1,000 and 100; memory per
@@ -35,12 +37,21 @@ R=$OUT/baseline.runs
 echo "$HOLD_FIRST-$((HOLD_FIRST + 99999)) behaviour=hang_login" \
     >"$LAB_DIR/devices.conf"
 
+# Where fleet NAME saves outputs: tmpfs for the one that shows what the
+# files cost on the build's disk.
+outdir() {
+	case $1 in
+	tmpfs) echo /dev/shm/naut-bench-tmpfs-out ;;
+	*) echo "$OUT/$1-out" ;;
+	esac
+}
+
 # fleet NAME COUNT FIRST CONC: $OUT/NAME.yaml with a known_hosts of its
 # own devices only (asyncssh parses the whole file at every connect).
 fleet() {
 	f=$OUT/$1.yaml
 	sh tests/lab/gen-fleet.sh "$2" -f "$3" -s simd -k ed25519 -o "$f" \
-	    -m exec -C "show version" -n "b$1" -d "$OUT/$1-out" -w 2 \
+	    -m exec -C "show version" -n "b$1" -d "$(outdir "$1")" -w 2 \
 	    -c "$4" -M 127.0.0.1:22651 >/dev/null 2>&1
 	awk -v port="$LAB_SIMD_PORT" 'NR == FNR {
 		if (match($0, /host: [0-9.]+/))
@@ -53,17 +64,18 @@ fleet() {
 
 # Until the sessions of the run before have left simd (30 s at most).
 settle() {
-	i=0
-	while [ "$(ls /proc/"$SIMD_PID"/fd | wc -l)" -gt 20 ] && [ $i -lt 300 ]; do
+	w=0
+	while [ "$(ls /proc/"$SIMD_PID"/fd | wc -l)" -gt 20 ] && [ $w -lt 300 ]; do
 		sleep 0.1
-		i=$((i + 1))
+		w=$((w + 1))
 	done
 }
 
 # run CLIENT TEST FLEET COUNT CONC [HOLD]: one measured run, appended to $R.
 run() {
 	f=$OUT/$3.yaml
-	rm -rf "$OUT/$3-out"
+	o=$(outdir "$3")
+	rm -rf "$o"
 	settle
 	hold=""
 	[ $# -ge 6 ] && hold="--hold $6 --server $SIMD_PID --limit 120"
@@ -73,8 +85,8 @@ run() {
 		$PY bench/measure.py $hold -- "$BUILD/naut-supervisor" -q \
 		    -c "$f" >"$OUT/$3.out" 2>"$OUT/$3.log"
 		ok=0
-		[ -f "$OUT/$3-out/results.jsonl" ] &&
-		    ok=$(grep -c '"status":"ok"' "$OUT/$3-out/results.jsonl" || true)
+		[ -f "$o/results.jsonl" ] &&
+		    ok=$(grep -c '"status":"ok"' "$o/results.jsonl" || true)
 	else
 		# shellcheck disable=SC2086
 		$PY bench/measure.py $hold -- $PY bench/asyncssh_baseline.py \
@@ -94,6 +106,13 @@ while [ $i -lt "$RUNS" ]; do
 	run asyncssh batch batch "$N" "$C"
 	i=$((i + 1))
 done
+fleet tmpfs "$N" 0 "$C"
+i=0
+while [ $i -lt "$RUNS" ]; do
+	run naut tmpfs tmpfs "$N" "$C"
+	i=$((i + 1))
+done
+rm -rf "$(outdir tmpfs)"
 fleet scale "$S" 0 "$SC"
 i=0
 while [ $i -lt "$RUNS" ]; do

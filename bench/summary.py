@@ -47,7 +47,7 @@ def main():
                     (h["rss_at_hold_kib"] - z["rss_at_hold_kib"]) /
                     (h["held"] - z["held"]), 1)
         rows.append(row)
-    order = {"batch": 0, "scale": 1, "hold": 2}
+    order = {"batch": 0, "tmpfs": 1, "scale": 2, "hold": 3}
     rows.sort(key=lambda r: (order.get(r["test"], 9), r["client"] != "naut"))
     hdr = ("client", "test", "devices", "conc", "wall s", "dev/s",
            "CPU ms/dev", "peak RSS MiB", "KiB/session", "ok", "lab ms/conn")
