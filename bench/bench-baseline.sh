@@ -8,11 +8,13 @@
 #           alternating, RUNS (3) each
 #   tmpfs   the same, naut, outputs on tmpfs: what the output files cost
 #           on the build's disk (create, fsync, rename) shows apart
-#   scale   10,000 devices in one batch at concurrency 1,000 (naut)
+#   scale   10,000 devices in one batch at concurrency 1,000 (naut),
+#           outputs on tmpfs
 #   hold    sessions held open at once on devices that hang after login:
-#           naut 10,000 and 1,000, the baseline 1,000 and 100; memory per
-#           session = difference of the client tree's RSS / difference of
-#           sessions, so the fixed cost of the process drops out
+#           naut 10,000 devices at concurrency 10,000 and 1,000, the
+#           baseline 1,000 at 1,000 and 100; memory per session =
+#           difference of the client tree's RSS / difference of sessions
+#           held, so what the process and the fleet cost drops out
 #
 # Client CPU is user+sys of the whole client process tree, peak RSS the
 # largest sum of RSS over the tree (bench/measure.py).  Medians.  The two
@@ -41,7 +43,7 @@ echo "$HOLD_FIRST-$((HOLD_FIRST + 99999)) behaviour=hang_login" \
 # files cost on the build's disk.
 outdir() {
 	case $1 in
-	tmpfs) echo /dev/shm/naut-bench-tmpfs-out ;;
+	tmpfs|scale) echo "/dev/shm/naut-bench-$1-out" ;;
 	*) echo "$OUT/$1-out" ;;
 	esac
 }
@@ -119,13 +121,15 @@ while [ $i -lt "$RUNS" ]; do
 	run naut scale scale "$S" "$SC"
 	i=$((i + 1))
 done
+rm -rf "$(outdir scale)"
+# The same devices both times, only the concurrency differs: what grows
+# with the fleet (configuration, known_hosts, segment) drops out too.
 fleet hold "$H" "$HOLD_FIRST" "$H"
-fleet hold0 "$((H / 10))" "$HOLD_FIRST" "$((H / 10))"
+fleet hold0 "$H" "$HOLD_FIRST" "$((H / 10))"
 fleet holdb "$HB" "$HOLD_FIRST" "$HB"
-fleet holdb0 "$((HB / 10))" "$HOLD_FIRST" "$((HB / 10))"
-run naut hold0 hold0 "$((H / 10))" "$((H / 10))" "$((H / 10))"
+run naut hold0 hold0 "$H" "$((H / 10))" "$((H / 10))"
 run naut hold hold "$H" "$H" "$H"
-run asyncssh hold0 holdb0 "$((HB / 10))" "$((HB / 10))" "$((HB / 10))"
+run asyncssh hold0 holdb "$HB" "$((HB / 10))" "$((HB / 10))"
 run asyncssh hold holdb "$HB" "$HB" "$HB"
 : >"$LAB_DIR/devices.conf"
 $PY bench/summary.py "$R" "$OUT/baseline.json"

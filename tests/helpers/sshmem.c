@@ -10,6 +10,7 @@
  *
  * usage: sshmem [-t] [-w window] port user password first count
  */
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -33,6 +34,7 @@ struct hdr {
 
 static size_t	ssl_live, ssl_peak_one;
 static size_t	ssh_live, ssh_big;
+static int	trimmed;
 
 static void *
 ssl_malloc(size_t n, const char *file, int line)
@@ -119,6 +121,28 @@ rss_kib(void)
 	return v;
 }
 
+/* Which pages of a session's block are in memory (mapped blocks only). */
+static void
+resident(void *p)
+{
+	unsigned char vec[64];
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE), len, i, n = 0;
+	char *base = (char *)p - 16;
+
+	if (!trimmed || ((uintptr_t)base & (ps - 1)) != 0)
+		return;
+	len = (wrk_ssh_allocsize(p) + 16 + ps - 1) / ps;
+	if (len > sizeof(vec) || mincore(base, len * ps, vec) == -1)
+		return;
+	printf("pages of the session block in memory:");
+	for (i = 0; i < len; i++)
+		if (vec[i] & 1) {
+			printf(" %zu", i);
+			n++;
+		}
+	printf(" (%zu of %zu)\n", n, len);
+}
+
 static void
 phase(const char *what, long n)
 {
@@ -141,7 +165,7 @@ main(int argc, char *argv[])
 	CRYPTO_set_mem_functions(ssl_malloc, ssl_realloc, ssl_free);
 	while ((c = getopt(argc, argv, "tw:")) != -1) {
 		if (c == 't')
-			trim = 1;
+			trim = trimmed = 1;
 		else if (c == 'w')
 			window = (unsigned)strtoul(optarg, NULL, 10);
 		else
@@ -211,5 +235,6 @@ main(int argc, char *argv[])
 	printf("largest libssh2 allocation %zu B; resident %.1f KiB/session\n",
 	    ssh_big, (double)(r1 - r0) / (double)count);
 	phase("held", count);
+	resident(ss[0]);
 	return 0;
 }
