@@ -42,6 +42,7 @@ def main():
             row["ok"] = h["held"]
             row["cpu_ms_per_device"] = None
             row["wall_s"] = row["devices_per_s"] = None
+            row["lab_cpu_ms_per_conn"] = None
             if z and h["held"] > z["held"]:
                 row["kib_per_session"] = round(
                     (h["rss_at_hold_kib"] - z["rss_at_hold_kib"]) /
