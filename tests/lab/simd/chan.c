@@ -19,7 +19,7 @@
 #include "simd.h"
 #include "xmem.h"
 
-#define OUT_HIGH	65536	/* queue no more than this ahead of the window */
+#define OUT_HIGH	65536	/* most queued ahead of the window */
 #define IN_MAX		65536	/* unread input kept; the rest is dropped */
 
 enum hstate {
@@ -213,7 +213,8 @@ emit(struct chan *h)
 			return;
 		}
 		if (h->h_empaged && s->s_pagelen > 1 &&
-		    d->d_beh != B_ENDLESS && h->h_emonpage == s->s_pagelen - 1) {
+		    d->d_beh != B_ENDLESS &&
+		    h->h_emonpage == s->s_pagelen - 1) {
 			h->h_more = face_more(s, h->h_emoff, b->b_len);
 			h->h_state = H_MORE;
 			return;
