@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Run one benchmark client and measure it as a whole process tree.
 
-usage: measure.py [--hold N --server PID --limit SEC] -- command [args...]
+usage: measure.py [--deadline SEC] [--hold N --server PID --limit SEC]
+                  -- command [args...]
 
 Wall time; client CPU = user+sys of the whole tree (wait4 rusage: the
 command and every descendant it waited for); peak RSS = the largest sum
@@ -12,6 +13,9 @@ login).  Once the server (PID) holds N more descriptors than it did at
 the start, or after --limit seconds, the tree's RSS is sampled, recorded
 as rss_at_hold with the number of connections open, and the client is
 stopped (SIGTERM twice: naut drains, then cancels; SIGKILL after 10 s).
+
+--deadline (900 s): a run still going then is killed (SIGKILL), so a
+benchmark always ends.
 
 Prints one JSON object: wall_s, cpu_s, peak_rss_kib, and for --hold
 held, rss_at_hold_kib.
@@ -67,7 +71,7 @@ def nfds(pid):
 
 def main():
     args = sys.argv[1:]
-    hold, server, limit = 0, 0, 60.0
+    hold, server, limit, deadline = 0, 0, 60.0, 900.0
     while args and args[0] != "--":
         opt, val = args[0], args[1]
         args = args[2:]
@@ -77,6 +81,8 @@ def main():
             server = int(val)
         elif opt == "--limit":
             limit = float(val)
+        elif opt == "--deadline":
+            deadline = float(val)
     cmd = args[1:]
     base = nfds(server) if server else 0
     t0 = time.monotonic()
@@ -101,8 +107,13 @@ def main():
                 time.sleep(0.5)
                 os.kill(pid, signal.SIGTERM)
                 stopping = time.monotonic()
-        if stopping and time.monotonic() - stopping > 10:
-            os.kill(pid, signal.SIGKILL)
+        if (stopping and time.monotonic() - stopping > 10) or \
+                time.monotonic() - t0 > deadline:
+            for p in tree(pid):
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
         time.sleep(0.05)
     wall = time.monotonic() - t0
     res = {"wall_s": round(wall, 3),
