@@ -10,9 +10,9 @@ of VmRSS over the tree, sampled every 50 ms from /proc.
 
 --hold N: the sessions are meant to stay open (devices that hang after
 login).  Once the server (PID) holds N more descriptors than it did at
-the start, or after --limit seconds, the tree's RSS is sampled, recorded
-as rss_at_hold with the number of connections open, and the client is
-stopped (SIGTERM twice: naut drains, then cancels; SIGKILL after 10 s).
+the start, or after --limit seconds, and the tree's RSS has stopped
+growing, that RSS is recorded as rss_at_hold with the number of
+connections open, and the client is stopped (SIGTERM twice: naut drains, then cancels; SIGKILL after 10 s).
 
 --deadline (900 s): a run still going then is killed (SIGKILL), so a
 benchmark always ends.
@@ -99,9 +99,17 @@ def main():
         if hold and not stopping:
             n = nfds(server) - base
             if n >= hold or time.monotonic() - t0 > limit:
-                time.sleep(0.3)	# let the last sessions settle
+                # The last sessions may still be logging in: sample until
+                # the tree stops growing (5 s at most).
+                at_hold, t1 = rss_kib(tree(pid)), time.monotonic()
+                while time.monotonic() - t1 < 5:
+                    time.sleep(0.25)
+                    r = rss_kib(tree(pid))
+                    if r <= at_hold * 1.002:
+                        at_hold = max(at_hold, r)
+                        break
+                    at_hold = r
                 held = nfds(server) - base
-                at_hold = rss_kib(tree(pid))
                 peak = max(peak, at_hold)
                 os.kill(pid, signal.SIGTERM)
                 time.sleep(0.5)
