@@ -5,11 +5,12 @@
 # own private instances and never touch the system's.
 set -eu
 
-# Build: compiler, libraries.  Tests: the lab's real peers (OpenSSH server
-# and client, dropbear, yuma123's netconfd for NETCONF), ss(8) from
-# iproute2, valgrind, jq for JSON, nginx and openssl(1) for the REST lab.
+# Build: compiler, libraries (libssh: the lab's simulator).  Tests: the
+# lab's real peers (OpenSSH server and client, dropbear, yuma123's netconfd
+# for NETCONF), ss(8) from iproute2, valgrind, jq for JSON, nginx and
+# openssl(1) for the REST lab.
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
-libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev mandoc jq procps
+libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev libssh-dev mandoc jq procps
 time openssh-server openssh-client dropbear-bin sshpass iproute2 valgrind passwd
 curl prometheus
 util-linux nginx-light openssl netconfd"

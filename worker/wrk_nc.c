@@ -51,7 +51,12 @@ struct nc_sess {
 	char		*nc_wbuf;	/* the framed message being written */
 	size_t		 nc_wlen, nc_woff;
 	unsigned long	 nc_mid;	/* message-id of the request in flight */
-	size_t		 nc_rpos, nc_rlen; /* bytes of x->rbuf not fed yet */
+	size_t		 nc_rpos, nc_rlen; /* bytes of nc_rbuf not fed yet */
+	/*
+	 * Unfed bytes stay here between steps, so NETCONF cannot use the
+	 * worker's shared channel buffer; only NETCONF sessions pay for it.
+	 */
+	char		 nc_rbuf[SSH_RBUF];
 	int		 nc_started;
 	int		 nc_settled;
 	uint64_t	 nc_hello_ms;	/* when our hello was written */
@@ -406,7 +411,7 @@ nc_ph_read(struct ssh_attempt *x)
 	for (;;) {
 		/* Bytes after the last message belong to the next one. */
 		while (nc->nc_rpos < nc->nc_rlen) {
-			switch (ncf_feed(&nc->nc_f, x->rbuf + nc->nc_rpos,
+			switch (ncf_feed(&nc->nc_f, nc->nc_rbuf + nc->nc_rpos,
 			    nc->nc_rlen - nc->nc_rpos, &used)) {
 			case NCF_NEED:
 				break;
@@ -436,7 +441,8 @@ nc_ph_read(struct ssh_attempt *x)
 			}
 			nc->nc_rpos += used;
 		}
-		n = libssh2_channel_read(x->ch, x->rbuf, sizeof(x->rbuf));
+		n = libssh2_channel_read(x->ch, nc->nc_rbuf,
+		    sizeof(nc->nc_rbuf));
 		if (n > 0) {
 			CTR_ADD(x->w->w_ctr, bytes_received, n);
 			nc->nc_rpos = 0;

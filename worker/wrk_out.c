@@ -110,7 +110,9 @@ wrk_out_write(const char *outdir, const char *device, const char *name,
 		return -1;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", file, (long)getpid());
-	if (mkdir_p(dir, 0750) == -1) {
+	/* Past the first output the parents exist: one mkdir, not four. */
+	if (mkdir(dir, 0750) == -1 && errno != EEXIST &&
+	    mkdir_p(dir, 0750) == -1) {
 		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
 		return -1;
 	}

@@ -19,10 +19,11 @@
 #include "wrk_int.h"
 
 #define SSH_MAGIC		0x73736821U	/* "ssh!" */
-#define SSH_RBUF		16384
+#define SSH_RBUF		16384		/* one per worker (wrk_ssh_chan.c) */
 #define SSH_WINDOW		(256 * 1024)	/* bounds queued input per channel */
 #define SSH_PACKET		32768
 #define SSH_CLOSE_MS		5000
+#define SSH_STATUS_MS		2000	/* EOF to the peer's close: exit-status */
 #define SSH_KEEPALIVE_S		15
 #define SSH_NODIR_RETRY_MS	10
 
@@ -40,6 +41,7 @@
 	X(CH_START, "channel_start") \
 	X(EXEC_READ, "exec_read") \
 	X(CH_CLOSE, "channel_close") \
+	X(CH_WAIT, "channel_wait_closed") \
 	X(CH_FREE, "channel_free") \
 	X(SH_WRITE, "shell_write") \
 	X(SH_READ, "shell_read") \
@@ -103,13 +105,13 @@ struct ssh_attempt {
 	enum naut_err		 err;
 	char			 msg[200];
 	int			 closing;	/* teardown after success */
+	int			 exec_out;	/* output read, exit status not yet */
 	size_t			 armed_for;	/* command index + 1 timed */
 	int			 dns_started, dns_done, dns_err;
 	/* kept open (telemetry): idle between commands, see wrk_ssh_keep.c */
 	int			 keep;
 	const char		*keep_cmd;	/* the poll's command, or NULL */
 	struct nc_sess		*nc;		/* NETCONF (wrk_nc.c), or NULL */
-	char			 rbuf[SSH_RBUF];
 };
 
 
@@ -146,6 +148,8 @@ int	ssh_ph_pty(struct ssh_attempt *);
 int	ssh_ph_ch_start(struct ssh_attempt *);
 int	ssh_ph_exec_read(struct ssh_attempt *);
 int	ssh_ph_ch_close(struct ssh_attempt *);
+int	ssh_ph_ch_wait(struct ssh_attempt *);
+void	ssh_exec_deliver(struct ssh_attempt *);
 int	ssh_ph_ch_free(struct ssh_attempt *);
 int	ssh_ph_sh_write(struct ssh_attempt *);
 int	ssh_ph_sh_read(struct ssh_attempt *);

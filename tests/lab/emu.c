@@ -34,10 +34,12 @@
  */
 #ifndef EMU_SEPARATE
 #include "emu/out.c"
+#include "emu/buf.c"
 #include "emu/model.c"
 #include "emu/text.c"
 #include "emu/config.c"
 #include "emu/cli.c"
+#include "emu/face.c"
 #include "emu/term.c"
 #include "emu/devconf.c"
 #include "emu/tmlog.c"

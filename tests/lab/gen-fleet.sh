@@ -1,7 +1,7 @@
 #!/bin/sh
 # Write a fleet.yaml for N lab devices and the known_hosts entries it needs.
 #
-# usage: gen-fleet.sh N [-f first] [-o file] [-s sshd|kbd|dropbear]
+# usage: gen-fleet.sh N [-f first] [-o file] [-s sshd|kbd|dropbear|simd]
 #            [-a key|ecdsa|passphrase|password] [-m exec|shell]
 #            [-C command]... [-n name] [-d output_dir] [-w workers]
 #            [-c max_concurrent] [-M metrics_listen] [-T interval]
@@ -11,7 +11,8 @@
 #   -f   first device index (0)
 #   -o   output file ($LAB_DIR/fleet.yaml; - for stdout)
 #   -s   which lab server: sshd (LAB_SSHD_PORT), kbd (LAB_KBD_PORT, password
-#        by keyboard-interactive) or dropbear (LAB_DROPBEAR_PORT, devices 0-9)
+#        by keyboard-interactive), dropbear (LAB_DROPBEAR_PORT, devices 0-9)
+#        or simd, the scale simulator (LAB_SIMD_PORT, 22600; ed25519 host key)
 #   -a   credentials: key (id_ed25519, the default), ecdsa (id_ecdsa),
 #        passphrase (id_ed25519_pass + passphrase_file), password
 #        (password_file); kbd implies password
@@ -110,7 +111,8 @@ dropbear)
 		die "dropbear serves devices $dfirst..$((dfirst + dcount - 1)) only"
 	fi
 	;;
-*) die "-s must be sshd, kbd or dropbear" ;;
+simd) port=${LAB_SIMD_PORT:-22600} ;;
+*) die "-s must be sshd, kbd, dropbear or simd" ;;
 esac
 case $auth in key|ecdsa|passphrase|password) ;;
 *) die "-a must be key, ecdsa, passphrase or password" ;;

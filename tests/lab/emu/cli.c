@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "emu.h"
 
@@ -246,8 +245,7 @@ cli_run(struct sess *s, char *line, int *rc)
 		cmd_error(s, &t, copy, why, bad, &b);
 		*rc = d->d_plat == P_LINUX ? 127 : 0;
 		if (d->d_plat == P_LINUX && s->s_exec) {
-			out_flush();
-			(void)!write(STDERR_FILENO, b.b_p, b.b_len);
+			out_err(b.b_p, b.b_len);
 			b.b_len = 0;
 		}
 		term_emit(s, &b, 0);

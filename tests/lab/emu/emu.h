@@ -2,12 +2,15 @@
  * The lab's device emulator: what its parts share.  Private to tests/lab;
  * tests/lab/emu.c is the program, tests/lab/README its manual.
  *
- *   out.c      bytes to the client, bounded text buffers
+ *   out.c      bytes to the client (simd has its own)
+ *   buf.c      bounded text buffers
  *   model.c    the facts of a device, derived from its name and the clock
  *   text.c     show version, telemetry and Linux commands
  *   config.c   show running-config for each platform
  *   cli.c      the command table, parsing, errors, "| include" filters
- *   term.c     the terminal: echo, pager, prompt, misbehaviours, shell
+ *   face.c     what the terminal says: banners, prompts, pager marker,
+ *              garbage, endless lines, the line editor's keys
+ *   term.c     the terminal's timing: pager, misbehaviours, shell loop
  *   devconf.c  the address <-> device mapping and devices.conf
  */
 #ifndef NAUT_LAB_EMU_H
@@ -85,6 +88,13 @@ struct sess {
 	size_t		 s_inlen, s_inpos;
 };
 
+/* The line editor: a command line being typed. */
+struct edit {
+	char		 e_line[LINE_MAX_LEN];
+	size_t		 e_n;
+	int		 e_esc;		/* inside an escape sequence */
+};
+
 /* Text of one command's output, lines ending in \n, at most BUF_MAX. */
 struct buf {
 	char		*b_p;
@@ -116,6 +126,9 @@ struct toks {
 void	 out_flush(void);
 void	 out_put(const void *, size_t);
 void	 out_str(const char *);
+void	 out_err(const void *, size_t);
+
+/* buf.c */
 void	 buf_put(struct buf *, const char *, size_t);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -150,6 +163,16 @@ void	 config_running(const struct dev *, struct buf *);
 
 /* cli.c */
 int	 cli_run(struct sess *, char *, int *);
+
+/* face.c */
+int	 face_lf_skip(struct sess *, int);
+int	 face_more(const struct sess *, size_t, size_t);
+int	 face_more_key(int, int);
+void	 face_garbage(const struct sess *);
+void	 face_endless(const struct sess *, unsigned long);
+void	 face_prompt(struct sess *);
+void	 face_banner(const struct sess *);
+int	 face_edit(struct sess *, struct edit *, int);
 
 /* term.c */
 void	 term_emit(struct sess *, const struct buf *, int);

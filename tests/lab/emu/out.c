@@ -1,16 +1,13 @@
 /*
  * Output of the emulator: bytes to the client through one buffer (flushed
- * before every pause, so timing misbehaviours are exact), and the bounded
- * text buffers that commands write their output into.
+ * before every pause, so timing misbehaviours are exact).  The simulator
+ * (tests/lab/simd) has its own out_* that queue to an SSH channel.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "emu.h"
-#include "xmem.h"
 
 static char	obuf[16384];
 static size_t	olen;
@@ -55,35 +52,10 @@ out_str(const char *s)
 	out_put(s, strlen(s));
 }
 
+/* Error text (stderr): after what stdout has so far, as a shell would. */
 void
-buf_put(struct buf *b, const char *p, size_t n)
+out_err(const void *p, size_t n)
 {
-	if (n > BUF_MAX - b->b_len)
-		n = BUF_MAX - b->b_len;
-	if (b->b_len + n + 1 > b->b_cap) {
-		size_t cap = b->b_cap ? b->b_cap : 4096;
-
-		while (cap < b->b_len + n + 1)
-			cap *= 2;
-		b->b_p = xreallocarray(b->b_p, cap, 1);
-		b->b_cap = cap;
-	}
-	memcpy(b->b_p + b->b_len, p, n);
-	b->b_len += n;
-	b->b_p[b->b_len] = '\0';
-}
-
-void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	char tmp[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		buf_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n :
-		    sizeof(tmp) - 1);
+	out_flush();
+	(void)!write(STDERR_FILENO, p, n);
 }

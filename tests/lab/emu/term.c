@@ -1,8 +1,8 @@
 /*
- * The emulator's terminal: reading keys and lines with echo and editing
- * (the PTY is raw, as a device's CLI keeps it), the pager, prompts and
- * login banners, the misbehaviours that strike while output flows, and the
- * interactive shell loop.
+ * The emulator's terminal, blocking, one session per process: reading keys
+ * and lines (the PTY is raw, as a device's CLI keeps it), the pager, the
+ * misbehaviours that strike while output flows, and the interactive shell
+ * loop.  What it says comes from face.c, which the simulator shares.
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -111,45 +111,14 @@ disconnect(void)
 	_exit(1);
 }
 
-/* What a broken line or device sends: NULs, escapes, 8-bit junk. */
-static void
-garbage(struct sess *s)
-{
-	static const char *const esc[] = { "\033[2J", "\033[H", "\033c",
-	    "\033]0;pwned\007", "\033[6n", "\033[?1049h", "\033(0", "\377\376",
-	    "\300\200", "\r" };
-	uint64_t st = s->s_dev->d_seed ^ 0x6a6b;
-	unsigned char c;
-	int i;
-
-	for (i = 0; i < 4096; i++) {
-		if (model_rnd(&st, 24) == 0) {
-			out_str(esc[model_rnd(&st, 10)]);
-			continue;
-		}
-		c = (unsigned char)model_rnd(&st, 256);
-		/* No prompt characters: a prompt must come from the CLI. */
-		if (c == '#' || c == '>' || c == '$' || c == '%')
-			c = 0;
-		out_put(&c, 1);
-	}
-	out_str(s->s_eol);
-}
-
 /* Log lines for ever, as fast as the client takes them (or slow). */
 static void __attribute__((noreturn))
 endless(struct sess *s)
 {
 	unsigned long n;
-	char line[160];
 
 	for (n = 1;; n++) {
-		int k = snprintf(line, sizeof(line), "%%LINEPROTO-5-UPDOWN: "
-		    "Line protocol on Interface GigabitEthernet1/0/%lu, "
-		    "changed state to %s (%lu)%s", n % 48 + 1,
-		    n & 1 ? "down" : "up", n, s->s_eol);
-
-		out_put(line, (size_t)k);
+		face_endless(s, n);
 		if (s->s_dev->d_beh == B_SLOW)
 			msleep(s->s_dev->d_delay_ms);
 	}
@@ -180,9 +149,8 @@ in_key(struct sess *s)
 {
 	int c = in_byte(s);
 
-	if (c == '\n' && s->s_lastcr)
+	while (face_lf_skip(s, c))
 		c = in_byte(s);
-	s->s_lastcr = c == '\r';
 	return c;
 }
 
@@ -190,22 +158,11 @@ in_key(struct sess *s)
 static int
 more(struct sess *s, size_t done, size_t total)
 {
-	char m[32];
-	int c, n;
+	int c, n = face_more(s, done, total);
 
-	if (s->s_dev->d_plat == P_JUNOS)
-		n = snprintf(m, sizeof(m), "---(more %zu%%)---",
-		    done * 100 / (total ? total : 1));
-	else
-		n = snprintf(m, sizeof(m), " --More-- ");
-	out_put(m, (size_t)n);
 	if ((c = in_key(s)) == -1)
 		exit(0);
-	out_str("\r");
-	while (n-- > 0)
-		out_str(" ");
-	out_str("\r");
-	return c == ' ' ? ' ' : c == '\r' || c == '\n' ? '\n' : 'q';
+	return face_more_key(n, c);
 }
 
 /*
@@ -222,7 +179,7 @@ term_emit(struct sess *s, const struct buf *b, int paged)
 	if (b->b_len == 0)
 		return;
 	if (d->d_beh == B_GARBAGE) {
-		garbage(s);
+		face_garbage(s);
 		return;
 	}
 	for (i = 0; i < b->b_len; i++)
@@ -256,124 +213,27 @@ term_emit(struct sess *s, const struct buf *b, int paged)
 		endless(s);
 }
 
-/* The platform's prompt; its width places the caret of errors. */
+/* The prompt, late on a slow device. */
 static void
 prompt(struct sess *s)
 {
-	const struct dev *d = s->s_dev;
-	char p[256];
-	const char *last;
-
-	if (d->d_beh == B_SLOW)
-		msleep(d->d_delay_ms);
-	switch (d->d_plat) {
-	case P_JUNOS:
-		snprintf(p, sizeof(p), "\r\n%s%s@%s%s ", s->s_conf ?
-		    "[edit]\r\n" : "", d->d_user, d->d_name, s->s_conf ? "#" :
-		    ">");
-		break;
-	case P_LINUX:
-		snprintf(p, sizeof(p), "%s@%s:~$ ", d->d_user, d->d_name);
-		break;
-	default:
-		snprintf(p, sizeof(p), "%s%s#%s", d->d_name, s->s_conf ?
-		    "(config)" : "", d->d_plat == P_NXOS ? " " : "");
-		break;
-	}
-	out_str(p);
-	last = strrchr(p, '\n');
-	s->s_promptlen = strlen(last ? last + 1 : p);
-}
-
-/* What the device prints after login, before the first prompt. */
-static void
-banner(struct sess *s)
-{
-	const struct dev *d = s->s_dev;
-	char when[64];
-	time_t t = model_now(d) - 3600 - (time_t)(d->d_seed % 86400);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
-	switch (d->d_plat) {
-	case P_IOS:
-		out_str("\r\n");
-		break;
-	case P_NXOS:
-		out_str("Cisco Nexus Operating System (NX-OS) Software\r\n"
-		    "TAC support: http://www.cisco.com/tac\r\n"
-		    "Copyright (C) 2002-2023, Cisco and/or its affiliates.\r\n"
-		    "All rights reserved.\r\n");
-		break;
-	case P_JUNOS:
-		out_str("Last login: ");
-		out_str(when);
-		out_str(" from 192.0.2.250\r\n--- JUNOS 21.4R3-S4.9 Kernel "
-		    "64-bit  JNPR-12.1-20230411.a7b3db8_buil\r\n");
-		break;
-	case P_EOS:
-		out_str("Last login: ");
-		out_str(when);
-		out_str(" from 192.0.2.250\r\n");
-		break;
-	default:
-		out_str("Linux ");
-		out_str(d->d_name);
-		out_str(" 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian "
-		    "6.1.76-1 (2024-02-01) x86_64\r\n\r\n"
-		    "The programs included with the Debian GNU/Linux system "
-		    "are free software.\r\nLast login: ");
-		out_str(when);
-		out_str(" from 192.0.2.250\r\n");
-		break;
-	}
+	if (s->s_dev->d_beh == B_SLOW)
+		msleep(s->s_dev->d_delay_ms);
+	face_prompt(s);
 }
 
 /* Read a line with echo and simple editing; -1 at EOF. */
 static int
-read_line(struct sess *s, char *line, size_t max)
+read_line(struct sess *s, struct edit *e)
 {
-	size_t n = 0;
-	int c, esc = 0;
+	int c;
 
 	for (;;) {
 		if ((c = in_key(s)) == -1)
 			return -1;
-		if (esc) {	/* skip ESC [ ... final, ESC O x, ESC x */
-			if (esc == 1 && (c == '[' || c == 'O'))
-				esc = 2;
-			else if (esc == 1 || (c >= 0x40 && c <= 0x7e))
-				esc = 0;
-			continue;
-		}
-		if (c == '\r' || c == '\n')
-			break;
-		if (c == 0x1b)
-			esc = 1;
-		else if ((c == 0x7f || c == '\b') && n > 0) {
-			n--;
-			if (s->s_tty)
-				out_str("\b \b");
-		} else if (c == 0x03 || c == 0x15) {	/* ^C, ^U */
-			if (s->s_tty)
-				out_str(c == 0x03 ? "^C" : "");
-			n = 0;
-			if (c == 0x03)
-				break;
-		} else if (c == 0x04 && n == 0 && s->s_dev->d_plat == P_LINUX) {
-			snprintf(line, max, "logout");
+		if (face_edit(s, e, c))
 			return 0;
-		} else if (c >= 0x20 && c < 0x7f && n + 1 < max) {
-			line[n++] = (char)c;
-			if (s->s_tty)
-				out_put(&line[n - 1], 1);
-		}
 	}
-	if (s->s_tty)
-		out_str("\r\n");
-	line[n] = '\0';
-	return 0;
 }
 
 /* The interactive session; returns the exit status. */
@@ -381,7 +241,7 @@ int
 term_shell(struct sess *s)
 {
 	struct termios tio;
-	char line[LINE_MAX_LEN];
+	struct edit e;
 	int rc = 0;
 
 	/* Raw mode: like a device's CLI we echo, edit and page ourselves. */
@@ -396,12 +256,13 @@ term_shell(struct sess *s)
 	s->s_pagelen = s->s_dev->d_plat == P_LINUX ? 0 : PAGE_DEFAULT;
 	if (s->s_dev->d_beh == B_HANG_LOGIN)
 		term_hang();
-	banner(s);
+	memset(&e, 0, sizeof(e));
+	face_banner(s);
 	for (;;) {
 		prompt(s);
-		if (read_line(s, line, sizeof(line)) == -1)
+		if (read_line(s, &e) == -1)
 			break;
-		if (cli_run(s, line, &rc))
+		if (cli_run(s, e.e_line, &rc))
 			break;
 	}
 	out_flush();
