@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tm_nc.h"
 #include "tm_parse.h"
 #include "xmem.h"
 
@@ -111,6 +112,11 @@ tm_parse_output(const struct conf_telemetry *t, unsigned transport,
 		if (t->ssh != NULL)
 			return tm_parse_ssh(t->ssh, out, len, emit, arg, err,
 			    errlen);
+		break;
+	case CONF_TRANSPORT_NETCONF:
+		if (t->netconf != NULL)
+			return tm_parse_netconf(t->netconf, out, len, emit,
+			    arg, err, errlen);
 		break;
 	default:
 		break;
