@@ -34,8 +34,29 @@ echo "\$3" >>$NCX/subsys.log
 case \$3 in
 127.1.0.2) exec /usr/sbin/netconf-subsystem --ncxserver-sockname=\$4@$NCX/b/sock ;;
 127.1.0.3) exec /usr/sbin/netconf-subsystem --ncxserver-sockname=\$4@$NCX/c/sock ;;
+127.1.0.5) exec /bin/sh $NCX/fake-rpcerror.sh ;;
+127.1.0.6) exec /bin/sh $NCX/fake-hang.sh ;;
+127.1.0.7) exec /bin/sh $NCX/fake-framing.sh ;;
 *) exec /usr/sbin/netconf-subsystem --ncxserver-sockname=\$4@$NCX/a/sock ;;
 esac
+EOF
+# Fake servers: each says hello and answers the first <get> badly.
+H='<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities><session-id>7</session-id></hello>]]>]]>'
+cat >"$NCX/fake-rpcerror.sh" <<EOF
+printf '%s' '$H'
+sleep 0.5
+printf '<rpc-reply message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><rpc-error><error-type>application</error-type><error-tag>operation-failed</error-tag><error-severity>error</error-severity><error-message>no can do</error-message></rpc-error></rpc-reply>]]>]]>'
+sleep 3
+EOF
+cat >"$NCX/fake-hang.sh" <<EOF
+printf '%s' '$H'
+sleep 5
+EOF
+cat >"$NCX/fake-framing.sh" <<EOF
+printf '%s' '$(echo "$H" | sed 's/base:1.0</base:1.1</')'
+sleep 0.5
+printf '\n#12x\n<rpc-reply/>\n##\n'
+sleep 3
 EOF
 
 . tests/integration/lablib.inc
@@ -94,7 +115,7 @@ fleet_head "$F" "transport: netconf" "key_file: $LAB_KEY" \
     "timeout: { connect: 2s, auth: 5s, command: 2s }" \
     "breaker: { failure_threshold: 3, open_for: 1m }"
 sed -i "s/metrics_listen: 127.0.0.1:[0-9]*/metrics_listen: 127.0.0.1:$MPORT/" "$F"
-for k in 0 1 2 3 4; do
+for k in 0 1 2 3 4 5 6 7; do
 	echo "  - { name: nc$k, host: $(lab_addr $k) }" >>"$F"
 done
 cat >>"$F" <<YAML
@@ -119,10 +140,15 @@ telemetry:
     netconf:
       filter: '<netconf-state xmlns="$NS"><statistics/></netconf-state>'
       path: netconf-state/statistics/no-such-leaf
+  - name: fakes
+    select: { names: [nc5, nc6, nc7] }
+    interval: 500ms
+    netconf: { path: a/b }
 YAML
 PTS=$T/points.jsonl
 
-"$S" -q -c "$F" --telemetry-log "$PTS" >"$T/stdout" 2>"$T/log" &
+# -d: failed polls are logged at the debug level, with their reasons.
+"$S" -d -c "$F" --telemetry-log "$PTS" >"$T/stdout" 2>"$T/log" &
 spid=$!
 i=0
 until curl -fsS "$URL/healthz" >/dev/null 2>&1; do
@@ -157,6 +183,31 @@ set -- $(span nc2)
 ok $? "netconfd's own in-rpcs counts the polls: never down, up by at most one a poll ($np polls, up $rise on nc3; $1 polls, up $2 on nc2)"
 grep -q '^telemetry_collection_errors_total{device="nc4",error_type="parse"} [1-9]' "$T/m1"
 ok $? "a path that matches nothing counts as error_type parse"
+grep -q 'nc4: telemetry bad: element path .*no-such-leaf.* matches nothing' "$T/log"
+ok $? "the parse error names the path"
+
+# --- a failed poll ends the session with its class ---
+want() {	# device class
+	grep -q "^telemetry_collection_errors_total{device=\"$1\",error_type=\"$2\"} [1-9]" "$T/m3"
+}
+i=0
+while :; do
+	curl -fsS "$URL/metrics" >"$T/m3" 2>/dev/null
+	{ want nc5 protocol && want nc6 timeout && want nc7 netconf_framing; } && break
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.1
+done
+want nc5 protocol
+ok $? "an rpc-error fails the poll as protocol"
+want nc6 timeout
+ok $? "a device that never answers the <get> fails it as timeout"
+want nc7 netconf_framing
+ok $? "a bad chunk header fails it as netconf_framing"
+grep -q 'operation-failed.*no can do' "$T/log"
+r=$?
+[ $r -eq 0 ] || grep 'nc5' "$T/log" | head -3 | sed 's/^/#   /'
+ok $r "the rpc-error's tag and message reach the log"
 
 # --- netconfd B is killed: nc2's breaker opens, the others keep polling ---
 t_kill=$(date +%s%3N)
