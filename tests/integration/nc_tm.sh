@@ -264,6 +264,7 @@ done
 wait "$spid"
 r=$?
 spid=
+cat "$T/log" >>"$T/all.log"	# for no_crashes
 [ $r -eq 0 ]
 ok $? "SIGTERM: the daemon exits 0 (status $r)"
 ! grep -q "IO failed\|shut by remote peer" "$NCX/a/netconfd.log" "$NCX/c/netconfd.log"
