@@ -20,6 +20,7 @@ BUILD=$1
 OUT=$2
 case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 mkdir -p "$OUT"
+. tests/lab/netconfd.inc
 export NAUT_BUILD=$BUILD
 export LAB_DIR=$BUILD/bench-nctm-lab
 export LAB_SSHD_PORT=23110 LAB_KBD_PORT=23111 LAB_DROPBEAR_PORT=23112
@@ -41,12 +42,8 @@ export LAB_NETCONF_SUBSYSTEM="/bin/sh $NCX/subsys.sh"
 spid=
 cleanup() {
 	[ -n "$spid" ] && kill -TERM "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
-	for p in "$NCX"/s*/pid; do
-		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
-	done
-	sleep 0.3
-	for p in "$NCX"/s*/pid; do
-		[ -f "$p" ] && kill -KILL "$(cat "$p")" 2>/dev/null
+	for d in "$NCX"/s*; do
+		[ -d "$d" ] && ncx_kill "$d"
 	done
 	sh tests/lab/lab.sh stop >/dev/null 2>&1 || true
 	rm -rf "$NCX"
@@ -56,20 +53,9 @@ sh tests/lab/lab.sh start >/dev/null
 eval "$(sh tests/lab/lab.sh env)"
 i=0
 while [ $i -lt "$NCXD" ]; do
-	d=$NCX/s$i
-	mkdir -p "$d"
-	chmod 755 "$d"
-	(cd "$d" && exec env HOME="$d" /usr/sbin/netconfd \
-	    --ncxserver-sockname="$d/sock" --port="$LAB_SSHD_PORT" \
-	    --no-startup --module=ietf-interfaces --module=ietf-system \
-	    --superuser="$LAB_USER" --log-level=warn --log="$d/netconfd.log" \
-	    </dev/null >"$d/netconfd.out" 2>&1) &
-	echo $! >"$d/pid"
-	j=0
-	while [ ! -S "$d/sock" ] && [ $j -lt 100 ]; do
-		sleep 0.05
-		j=$((j + 1))
-	done
+	mkdir -p "$NCX/s$i"
+	chmod 755 "$NCX/s$i"
+	NCX_LOG_LEVEL=warn ncx_start "$NCX/s$i"
 	i=$((i + 1))
 done
 F=$OUT/nctm-fleet.yaml

@@ -61,37 +61,7 @@ EOF
 
 . tests/integration/lablib.inc
 
-# As in netconf.sh: netconfd run from its own directory, $! its own pid.
-ncx_start() {	# dir
-	d=$1
-	(cd "$d" && exec env HOME="$d" /usr/sbin/netconfd \
-	    --ncxserver-sockname="$d/sock" --port="$LAB_SSHD_PORT" \
-	    --no-startup --module=ietf-interfaces --module=ietf-system \
-	    --superuser="$LAB_USER" --log-level=info --log="$d/netconfd.log" \
-	    </dev/null >"$d/netconfd.out" 2>&1) &
-	echo $! >"$d/pid"
-	i=0
-	while [ ! -S "$d/sock" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	[ -S "$d/sock" ]
-}
-ncx_alive() {
-	[ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
-}
-ncx_kill() {	# dir [signal]
-	[ -f "$1/pid" ] || return 0
-	p=$(cat "$1/pid")
-	kill "-${2:-TERM}" "$p" 2>/dev/null
-	i=0
-	while ncx_alive "$p" && [ $i -lt 40 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	ncx_alive "$p" && kill -KILL "$p" 2>/dev/null
-	rm -f "$1/pid"
-}
+. tests/lab/netconfd.inc
 ncx_stop() {
 	for d in "$NCX/a" "$NCX/b" "$NCX/c"; do
 		ncx_kill "$d"
