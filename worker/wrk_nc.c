@@ -12,6 +12,10 @@
  * ends the attempt as "protocol" with its error-type, error-tag and
  * error-message, after an orderly <close-session>: the device answered,
  * so retrying would only ask again.
+ *
+ * Kept open for telemetry (x->keep, wrk_ssh_keep.c), the session goes
+ * idle after the hello exchange and after each reply, channel open; a
+ * poll is one <get> (nc_ph_poll), and an rpc-error closes the session.
  */
 #include <stdio.h>
 #include <stdlib.h>
