@@ -99,6 +99,21 @@ path_parse(const char *path, struct tm_nc_path *p, char *err, size_t errlen)
 				st->label[i] = st->name[i] == '-' ||
 				    st->name[i] == '.' ? '_' : st->name[i];
 			st->label[i] = '\0';
+			if (strncmp(st->label, "__", 2) == 0) {
+				snprintf(err, errlen, "element path \"%.60s\": "
+				    "label \"%s\" would start with \"__\", "
+				    "which Prometheus reserves", path,
+				    st->label);
+				return -1;
+			}
+			for (i = 0; i < p->n; i++)
+				if (p->step[i].key != NULL &&
+				    strcmp(p->step[i].label, st->label) == 0) {
+					snprintf(err, errlen, "element path "
+					    "\"%.60s\": two keys would both "
+					    "label \"%s\"", path, st->label);
+					return -1;
+				}
 			if (++p->nkeys > TM_MAX_LABELS) {
 				snprintf(err, errlen, "element path has more "
 				    "than %d keys", TM_MAX_LABELS);

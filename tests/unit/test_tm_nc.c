@@ -199,10 +199,11 @@ static void
 test_tm_nc_paths(void **state)
 {
 	static const char *const good[] = { "a", "/a/b", "p:a/b[k]/q:c",
-	    "a_b.c-d/e[f-g]" };
+	    "a_b.c-d/e[f-g]", "a[k]/b[k]/c" };
 	static const char *const badp[] = { "", "/", "a/", "a//b", "a[", "a[]",
 	    "a[k", "a[k]b", "1a", "a b", "a/b[k][l]", "a:", "a/*",
-	    "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q" };
+	    "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q", "__a[k]/v", "a[k]/b/a[j]/v",
+	    "a-b[k]/a.b[j]/v" };
 	char err[200];
 	size_t i;
 
