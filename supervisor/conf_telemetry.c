@@ -8,6 +8,7 @@
 
 #include "conf_int.h"
 #include "htab.h"
+#include "tm_nc.h"
 #include "xmem.h"
 
 static const char *const tm_keys[] = { "name", "select", "interval",
@@ -233,10 +234,20 @@ tm_parse(struct conf_ctx *ctx, struct conf *c, struct conf_telemetry *t,
 			if ((y = conf_map_get(x, "filter")) != NULL)
 				rc |= cv_string(ctx, y, "netconf.filter",
 				    &t->netconf->filter);
-			if ((y = conf_map_get(x, "path")) != NULL)
-				rc |= cv_string(ctx, y, "netconf.path",
-				    &t->netconf->path);
-			else {
+			if ((y = conf_map_get(x, "path")) != NULL) {
+				char err[160];
+
+				if (cv_string(ctx, y, "netconf.path",
+				    &t->netconf->path) != 0)
+					rc = -1;
+				/* The syntax the worker evaluates (tm_nc.h). */
+				else if (tm_nc_path_ok(t->netconf->path, err,
+				    sizeof(err)) != 0) {
+					conf_err(ctx, y->pos, "netconf.path: %s",
+					    err);
+					rc = -1;
+				}
+			} else {
 				conf_err(ctx, x->pos, "telemetry netconf needs "
 				    "a path to the value element");
 				rc = -1;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tm_json.h"
+#include "tm_nc.h"
 #include "tm_parse.h"
 #include "xmem.h"
 
@@ -149,6 +150,11 @@ tm_parse_output(const struct conf_telemetry *t, unsigned transport,
 		if (t->rest != NULL)
 			return tm_parse_rest(t->rest, out, len, emit, arg, err,
 			    errlen);
+		break;
+	case CONF_TRANSPORT_NETCONF:
+		if (t->netconf != NULL)
+			return tm_parse_netconf(t->netconf, out, len, emit,
+			    arg, err, errlen);
 		break;
 	default:
 		break;

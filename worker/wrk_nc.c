@@ -12,6 +12,10 @@
  * ends the attempt as "protocol" with its error-type, error-tag and
  * error-message, after an orderly <close-session>: the device answered,
  * so retrying would only ask again.
+ *
+ * Kept open for telemetry (x->keep, wrk_ssh_keep.c), the session goes
+ * idle after the hello exchange and after each reply, channel open; a
+ * poll is one <get> (nc_ph_poll), and an rpc-error closes the session.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,21 +180,14 @@ nc_rpc_doc(const struct conf_nc_rpc *r, unsigned long mid)
 	return doc;
 }
 
-/* After hello or a reply: the next RPC, else <close-session>. */
 static int
-nc_next(struct ssh_attempt *x)
+nc_close_session(struct ssh_attempt *x)
 {
 	struct nc_sess *nc = x->nc;
 	char *doc;
 	size_t n;
 
 	nc->nc_mid++;
-	if (x->cmd < x->job->nrpcs && nc->nc_err == NAUT_ERR_OK) {
-		/* t_command runs from sending an RPC to its whole reply. */
-		ssh_timer(x, x->dev->p.t_command_ms);
-		return nc_send(x, nc_rpc_doc(&x->job->rpcs[x->cmd],
-		    nc->nc_mid), NC_AW_REPLY);
-	}
 	x->closing = 1;
 	ssh_timer(x, SSH_CLOSE_MS);
 	n = sizeof(NC_NS) + 128;
@@ -199,6 +196,52 @@ nc_next(struct ssh_attempt *x)
 	    "<rpc message-id=\"%lu\" xmlns=\"%s\"><close-session/></rpc>",
 	    nc->nc_mid, NC_NS);
 	return nc_send(x, doc, NC_AW_CLOSE);
+}
+
+/*
+ * After hello or a reply: the next RPC, else <close-session>.  A kept-open
+ * session (telemetry) waits idle for the next poll instead, channel open;
+ * after an rpc-error it closes: the failure ends the session.
+ */
+static int
+nc_next(struct ssh_attempt *x)
+{
+	struct nc_sess *nc = x->nc;
+
+	if (x->keep && nc->nc_err == NAUT_ERR_OK) {
+		x->phase = PH_IDLE;
+		return STEP_NEXT;
+	}
+	if (x->cmd < x->job->nrpcs && nc->nc_err == NAUT_ERR_OK) {
+		nc->nc_mid++;
+		/* t_command runs from sending an RPC to its whole reply. */
+		ssh_timer(x, x->dev->p.t_command_ms);
+		return nc_send(x, nc_rpc_doc(&x->job->rpcs[x->cmd],
+		    nc->nc_mid), NC_AW_REPLY);
+	}
+	return nc_close_session(x);
+}
+
+/* A poll on a kept-open session: one <get> with the entry's filter. */
+int
+nc_ph_poll(struct ssh_attempt *x)
+{
+	struct nc_sess *nc = x->nc;
+	struct conf_nc_rpc r;
+
+	memset(&r, 0, sizeof(r));
+	r.op = CONF_NC_GET;
+	r.filter = x->keep_tm->netconf->filter;
+	nc->nc_mid++;
+	ssh_timer(x, x->dev->p.t_command_ms);
+	return nc_send(x, nc_rpc_doc(&r, nc->nc_mid), NC_AW_REPLY);
+}
+
+/* Closing a kept-open session: <close-session>, then the usual close. */
+int
+nc_ph_close(struct ssh_attempt *x)
+{
+	return nc_close_session(x);
 }
 
 int
@@ -382,7 +425,7 @@ nc_got_reply(struct ssh_attempt *x, const char *m, size_t len)
 		return ssh_fail(x, NAUT_ERR_OUTPUT_TOO_LARGE, "the reply to rpc "
 		    "%zu passed output_limit (%llu bytes)", x->cmd + 1,
 		    (unsigned long long)x->dev->p.output_limit);
-	x->cb->ac_output(x->arg, x->cmd, out, olen, -1);
+	x->cb->ac_output(x->arg, x->keep ? 0 : x->cmd, out, olen, -1);
 	x->cmd++;
 	return nc_next(x);
 }

@@ -401,6 +401,12 @@ ssh_step(struct ssh_attempt *x)
 		case PH_NC_READ:
 			rc = nc_ph_read(x);
 			break;
+		case PH_NC_POLL:
+			rc = nc_ph_poll(x);
+			break;
+		case PH_NC_CLOSE:
+			rc = nc_ph_close(x);
+			break;
 		case PH_DISCONNECT:
 			rc = ph_disconnect(x);
 			break;
@@ -579,9 +585,16 @@ const struct wrk_transport wrk_tp_ssh = {
 	.wt_close = ssh_close,
 };
 
-/* The same attempt; after authentication, wrk_nc.c takes the channel. */
+/*
+ * The same attempt; after authentication, wrk_nc.c takes the channel.
+ * Kept open (telemetry), the netconf channel itself stays open between
+ * polls: wrk_ssh_keep.c.
+ */
 const struct wrk_transport wrk_tp_netconf = {
 	.wt_name = "netconf",
 	.wt_start = ssh_start,
 	.wt_cancel = ssh_cancel,
+	.wt_open = ssh_open,
+	.wt_poll = ssh_poll,
+	.wt_close = ssh_close,
 };

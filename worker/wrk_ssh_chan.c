@@ -198,8 +198,9 @@ ssh_ph_ch_free(struct ssh_attempt *x)
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return ssh_wait(x);
 	x->ch = NULL;
-	if (!x->keep && (x->job->mode == CONF_MODE_SHELL || x->nc != NULL ||
-	    x->cmd >= x->job->ncommands)) {
+	/* A kept-open netconf session closes after its close-session. */
+	if (x->closing || (!x->keep && (x->job->mode == CONF_MODE_SHELL ||
+	    x->nc != NULL || x->cmd >= x->job->ncommands))) {
 		x->closing = 1;
 		ssh_timer(x, SSH_CLOSE_MS);
 		x->phase = PH_DISCONNECT;

@@ -51,6 +51,8 @@
 	X(NC_WRITE, "netconf_write") \
 	X(NC_SETTLE, "netconf_settle") \
 	X(NC_READ, "netconf_read") \
+	X(NC_POLL, "netconf_poll") \
+	X(NC_CLOSE, "netconf_close") \
 	X(DISCONNECT, "disconnect") \
 	X(FREE, "free")		\
 	X(DONE, "done")
@@ -111,6 +113,7 @@ struct ssh_attempt {
 	/* kept open (telemetry): idle between commands, see wrk_ssh_keep.c */
 	int			 keep;
 	const char		*keep_cmd;	/* the poll's command, or NULL */
+	const struct conf_telemetry *keep_tm;	/* NETCONF: the poll's entry */
 	struct nc_sess		*nc;		/* NETCONF (wrk_nc.c), or NULL */
 };
 
@@ -162,5 +165,7 @@ int	nc_ph_start(struct ssh_attempt *);
 int	nc_ph_write(struct ssh_attempt *);
 int	nc_ph_settle(struct ssh_attempt *);
 int	nc_ph_read(struct ssh_attempt *);
+int	nc_ph_poll(struct ssh_attempt *);
+int	nc_ph_close(struct ssh_attempt *);
 
 #endif

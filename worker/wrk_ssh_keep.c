@@ -6,6 +6,10 @@
  * timer (idle is the one state where a keepalive cannot collide with a
  * half-sent packet).  ssh_poll() opens a new exec channel on it for the
  * next command; the connection and its login are reused.
+ *
+ * NETCONF (x->nc) keeps more: the netconf channel, opened and greeted
+ * once, stays open while idle, and each poll is one <get> on it
+ * (wrk_nc.c's PH_NC_POLL); closing sends <close-session> first.
  */
 #include <string.h>
 
@@ -61,11 +65,20 @@ ssh_poll(void *p, const struct conf_telemetry *t)
 {
 	struct ssh_attempt *x = ssh_check(p);
 
-	if (x->phase != PH_IDLE || t->ssh == NULL)
+	if (x->phase != PH_IDLE)
 		return -1;
-	x->keep_cmd = t->ssh->command;
+	if (x->nc != NULL) {
+		if (t->netconf == NULL)
+			return -1;
+		x->keep_tm = t;
+		x->phase = PH_NC_POLL;
+	} else {
+		if (t->ssh == NULL)
+			return -1;
+		x->keep_cmd = t->ssh->command;
+		x->phase = PH_CH_OPEN;
+	}
 	x->wait_in_only = 0;
-	x->phase = PH_CH_OPEN;
 	evtimer_add(x->kick, &tv_zero);
 	return 0;
 }
@@ -80,6 +93,6 @@ ssh_close(void *p)
 	x->closing = 1;
 	x->wait_in_only = 0;
 	ssh_timer(x, SSH_CLOSE_MS);
-	x->phase = PH_DISCONNECT;
+	x->phase = x->nc != NULL ? PH_NC_CLOSE : PH_DISCONNECT;
 	evtimer_add(x->kick, &tv_zero);
 }

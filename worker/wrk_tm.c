@@ -621,7 +621,7 @@ wrk_tm_start(struct wrk *w)
 		d->td_tp = wrk_transport(cd->p.transport);
 		TAILQ_INIT(&d->td_pend);
 		if (d->td_tp == NULL || d->td_tp->wt_open == NULL) {
-			/* NETCONF plugs in here when it can. */
+			/* Every transport has kept-open sessions today. */
 			nokp++;
 			continue;
 		}

@@ -81,41 +81,10 @@ chmod 755 "$NCX"/*.sh
 
 . tests/integration/lablib.inc
 
-# netconfd: one instance per directory, run from it (it writes its
-# transaction-id file into the working directory and ~/.yuma into HOME).
-# The subshell execs it, so that $! is netconfd's own pid.
-ncx_start() {	# dir [args]
-	d=$1
-	shift
-	(cd "$d" && exec env HOME="$d" /usr/sbin/netconfd \
-	    --ncxserver-sockname="$d/sock" --port="$LAB_SSHD_PORT" \
-	    --no-startup --module=ietf-interfaces --module=ietf-system \
-	    --superuser="$LAB_USER" --log-level=info --log="$d/netconfd.log" \
-	    "$@" </dev/null >"$d/netconfd.out" 2>&1) &
-	echo $! >"$d/pid"
-	i=0
-	while [ ! -S "$d/sock" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	[ -S "$d/sock" ]
-}
-# Running and not yet a zombie (our own child until the script exits).
-ncx_alive() {
-	[ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"
-}
-# TERM, then KILL after two seconds: nothing of netconfd's is kept.
+. tests/lab/netconfd.inc
 ncx_stop() {
 	for d in "$NCX/d11" "$NCX/d10"; do
-		[ -f "$d/pid" ] || continue
-		p=$(cat "$d/pid")
-		kill "$p" 2>/dev/null
-		i=0
-		while ncx_alive "$p" && [ $i -lt 40 ]; do
-			sleep 0.05
-			i=$((i + 1))
-		done
-		ncx_alive "$p" && kill -KILL "$p" 2>/dev/null
+		ncx_kill "$d"
 	done
 }
 trap 'ncx_stop; lab_cleanup; rm -rf "$NCX"' EXIT
