@@ -318,6 +318,9 @@ struct conf_supervisor {
 	const char		*metrics_listen;
 	const char		*output_dir;
 	const char		*name;
+	const char		*user;		/* workers run as; NULL: default */
+	const char		*group;		/* ... with this group */
+	const char		*read_group;	/* may read segment, outputs */
 	int			 log_format;	/* -1 = auto (json off a tty) */
 	uint8_t			 log_level;
 	uint8_t			 workers_auto;
