@@ -19,6 +19,7 @@ struct event;
 struct event_base;
 struct evhttp;
 struct shm;
+struct sup_priv;
 
 struct sup_opts {
 	const char	*so_file;
@@ -81,6 +82,7 @@ struct sup {
 #define SUP_NSIGS	4
 	struct event		*s_sigs[SUP_NSIGS];	/* CHLD TERM INT HUP */
 	int			 s_progress_shown;
+	struct sup_priv		*s_priv;	/* privilege separation */
 };
 
 /* sup_run.c */
@@ -101,6 +103,13 @@ void	sup_results_log(struct sup *, unsigned w, pid_t,
 /* sup_metrics.c */
 int	sup_metrics_start(struct sup *);
 void	sup_metrics_stop(struct sup *);
+
+/* sup_priv.c */
+int	sup_priv_init(struct sup *);
+mode_t	sup_priv_shm_mode(const struct conf *);
+int	sup_priv_setup(struct sup *);
+void	sup_priv_drop(const struct sup *);
+void	sup_priv_free(struct sup *);
 
 /* sup_progress.c */
 void	sup_progress_start(struct sup *);

@@ -276,6 +276,8 @@ sup_run(struct sup *s)
 	}
 	s->s_nworkers = nw;
 	sup_nofile(c);
+	if (sup_priv_init(s) == -1)
+		return NAUT_EX_CONFIG;
 
 	if (sup_mkdirs(c->sup.output_dir) == -1) {
 		log_warn("output_dir %s", c->sup.output_dir);
@@ -290,6 +292,7 @@ sup_run(struct sup *s)
 	sp.ndevices = (unsigned)c->ndevices;
 	sp.devnames = names;
 	sp.budget = c->sup.max_concurrent;
+	sp.mode = sup_priv_shm_mode(c);
 	rc = shm_create(&sp, &s->s_shm, errbuf);
 	free(names);
 	if (rc == SHM_EBUSY) {
@@ -300,7 +303,7 @@ sup_run(struct sup *s)
 		log_warnx("%s", errbuf);
 		return NAUT_EX_OSERR;
 	}
-	if (sup_results_open(s) == -1) {
+	if (sup_results_open(s) == -1 || sup_priv_setup(s) == -1) {
 		shm_remove(s->s_shm);
 		return NAUT_EX_OSERR;
 	}
@@ -375,5 +378,6 @@ sup_run(struct sup *s)
 	free(s->s_owner);
 	free(s->s_written);
 	free(s->s_dev);
+	sup_priv_free(s);
 	return ex;
 }

@@ -195,9 +195,18 @@ ssh_ph_auth_key(struct ssh_attempt *x)
 	const struct conf_device *d = x->dev;
 	int rc;
 
-	rc = libssh2_userauth_publickey_fromfile_ex(x->s, d->p.username,
-	    (unsigned)strlen(d->p.username), NULL, d->p.key_file,
-	    d->passphrase != NULL ? d->passphrase->value : NULL);
+	const struct wrk_key *k = wrk_key_find(x->w, d->p.key_file);
+	const char *pp = d->passphrase != NULL ? d->passphrase->value : NULL;
+
+	/* Under privilege separation the supervisor read the file for us. */
+	if (k != NULL)
+		rc = libssh2_userauth_publickey_frommemory(x->s,
+		    d->p.username, strlen(d->p.username), NULL, 0,
+		    k->wk_data, k->wk_len, pp);
+	else
+		rc = libssh2_userauth_publickey_fromfile_ex(x->s,
+		    d->p.username, (unsigned)strlen(d->p.username), NULL,
+		    d->p.key_file, pp);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return ssh_wait(x);
 	if (rc != 0)
