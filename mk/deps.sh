@@ -6,20 +6,17 @@
 set -eu
 
 # Build: compiler, libraries.  Tests: the lab's real peers (OpenSSH server
-# and client, dropbear), ss(8) from iproute2, valgrind, jq for JSON.
+# and client, dropbear), ss(8) from iproute2, valgrind, jq for JSON,
+# clang and its runtime for the libFuzzer smoke that check runs.
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
 libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev mandoc jq procps
 time openssh-server openssh-client dropbear-bin sshpass iproute2 valgrind passwd
 curl prometheus
-util-linux"
+util-linux clang libclang-rt-14-dev"
 
 # `deps.sh bench` adds what the benchmarks compare naut with.
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS python3 python3-asyncssh python3-uvloop"
-fi
-# `deps.sh fuzz`: libFuzzer comes with clang's runtime.
-if [ "${1:-}" = fuzz ]; then
-	PKGS="$PKGS clang libclang-rt-14-dev"
 fi
 
 missing=""
