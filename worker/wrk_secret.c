@@ -4,6 +4,7 @@
  * before the first connection, and all of them when the worker is done,
  * so a core or a memory read of a worker exposes no more than its shard.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -22,6 +23,24 @@ wrk_key_find(struct wrk *w, const char *path)
 		    strcmp(h->wh_keys[i].wk_path, path) == 0)
 			return &h->wh_keys[i];
 	return NULL;
+}
+
+extern char **environ;
+
+/*
+ * A password_env value is also in the environment the worker inherited,
+ * which /proc/<pid>/environ shows: overwrite it there, in place, since
+ * unsetenv() would leave the bytes where that file reads them.
+ */
+static void
+wipe_env(const struct conf_secret *s)
+{
+	size_t l = strlen(s->ref);
+	char **e;
+
+	for (e = environ; e != NULL && *e != NULL; e++)
+		if (strncmp(*e, s->ref, l) == 0 && (*e)[l] == '=')
+			explicit_bzero(*e + l + 1, strlen(*e + l + 1));
 }
 
 static int
@@ -58,6 +77,9 @@ wrk_secrets_wipe_some(const struct wrk_heritage *h, int keep_mine)
 	for (k = 0; k < c->nsecrets; k++) {
 		struct conf_secret *s = c->secrets[k];
 		int used = 0;
+
+		if (s->src == CONF_SECRET_ENV && s->ref != NULL)
+			wipe_env(s);
 
 		for (i = 0; keep_mine && !used && i < c->ndevices; i++)
 			used = mine(h, i) && (c->devices[i].password == s ||
