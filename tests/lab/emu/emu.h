@@ -9,6 +9,7 @@
  *   cli.c      the command table, parsing, errors, "| include" filters
  *   term.c     the terminal: echo, pager, prompt, misbehaviours, shell
  *   devconf.c  the address <-> device mapping and devices.conf
+ *   hostile.c  output meant to hurt the client or the terminal
  */
 #ifndef NAUT_LAB_EMU_H
 #define NAUT_LAB_EMU_H
@@ -41,7 +42,11 @@
 	X(B_ENDLESS, "endless")					\
 	X(B_GARBAGE, "garbage")					\
 	X(B_DISCONNECT_MID, "disconnect_mid")			\
-	X(B_EXITSTATUS, "exitstatus")
+	X(B_EXITSTATUS, "exitstatus")				\
+	X(B_ESCAPE_FLOOD, "escape_flood")			\
+	X(B_ENDLESS_BANNER, "endless_banner")			\
+	X(B_LONG_LINE, "long_line")				\
+	X(B_BAD_UTF8, "bad_utf8")
 
 #define X(e, s) e,
 enum platform { EMU_PLATFORMS(X) P_COUNT };
@@ -155,6 +160,10 @@ int	 cli_run(struct sess *, char *, int *);
 void	 term_emit(struct sess *, const struct buf *, int);
 void	 term_hang(void) __attribute__((noreturn));
 int	 term_shell(struct sess *);
+
+/* hostile.c */
+void	 hostile_login(struct sess *);
+int	 hostile_emit(struct sess *, const struct buf *);
 
 /* devconf.c */
 extern const char *const emu_platforms[];

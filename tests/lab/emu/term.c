@@ -219,7 +219,7 @@ term_emit(struct sess *s, const struct buf *b, int paged)
 	size_t off = 0, line = 0, nlines = 0, onpage = 0, i;
 	const char *nl;
 
-	if (b->b_len == 0)
+	if (b->b_len == 0 || hostile_emit(s, b))
 		return;
 	if (d->d_beh == B_GARBAGE) {
 		garbage(s);
@@ -396,6 +396,7 @@ term_shell(struct sess *s)
 	s->s_pagelen = s->s_dev->d_plat == P_LINUX ? 0 : PAGE_DEFAULT;
 	if (s->s_dev->d_beh == B_HANG_LOGIN)
 		term_hang();
+	hostile_login(s);
 	banner(s);
 	for (;;) {
 		prompt(s);
