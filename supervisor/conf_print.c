@@ -215,6 +215,9 @@ conf_print(const struct conf *c, FILE *fp)
 	print_kv(fp, 2, "metrics_listen", c->sup.metrics_listen);
 	print_kv(fp, 2, "output_dir", c->sup.output_dir);
 	print_kv(fp, 2, "name", c->sup.name);
+	if (c->sup.max_sessions_per_worker != 0)
+		fprintf(fp, "  max_sessions_per_worker: %u\n",
+		    c->sup.max_sessions_per_worker);
 	if (c->sup.user != NULL)
 		print_kv(fp, 2, "user", c->sup.user);
 	if (c->sup.group != NULL)

@@ -16,7 +16,8 @@
 
 static const char *const sup_keys[] = { "workers", "max_concurrent",
     "global_timeout", "drain_timeout", "metrics_listen", "output_dir",
-    "name", "user", "group", "read_group", "log", NULL };
+    "name", "user", "group", "read_group", "max_sessions_per_worker",
+    "log", NULL };
 static const char *const log_keys[] = { "format", "level", NULL };
 
 /* A segment name becomes part of a path: keep it to a safe alphabet. */
@@ -187,6 +188,12 @@ sup_parse(struct conf_ctx *ctx, struct conf *c, const struct ynode *m)
 				rc = -1;
 			} else
 				c->sup.name = s;
+		} else if (strcmp(k->s, "max_sessions_per_worker") == 0) {
+			if (cv_uint(ctx, v, "max_sessions_per_worker", 1,
+			    1000000, &u) == 0)
+				c->sup.max_sessions_per_worker = (uint32_t)u;
+			else
+				rc = -1;
 		} else if (strcmp(k->s, "user") == 0) {
 			if (account_parse(ctx, v, "user", 0, &c->sup.user) != 0)
 				rc = -1;

@@ -104,6 +104,10 @@ void	sup_results_log(struct sup *, unsigned w, pid_t,
 int	sup_metrics_start(struct sup *);
 void	sup_metrics_stop(struct sup *);
 
+/* sup_limits.c */
+int	sup_limits_init(struct sup *);
+unsigned sup_limits_sessions(unsigned long long nofile);
+
 /* sup_priv.c */
 int	sup_priv_init(struct sup *);
 mode_t	sup_priv_shm_mode(const struct conf *);

@@ -74,31 +74,6 @@ sup_mkdirs(const char *path)
 }
 
 /*
- * Each session costs a socket in its worker.  Raise the soft limit to the
- * hard one, and say plainly when the hard one is too low for the budget.
- */
-static void
-sup_nofile(const struct conf *c)
-{
-	struct rlimit rl;
-	rlim_t need;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		return;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-	/* Sessions are spread over workers, but one may get them all. */
-	need = (rlim_t)c->sup.max_concurrent + 64;
-	if (rl.rlim_cur < need)
-		log_warnx("open file limit %llu is below what max_concurrent "
-		    "%u may need (%llu); raise it (ulimit -n, LimitNOFILE=)",
-		    (unsigned long long)rl.rlim_cur, c->sup.max_concurrent,
-		    (unsigned long long)need);
-}
-
-/*
  * SIGHUP during a batch: check the file again and say what is wrong with
  * it, so an operator editing it learns at once.  The batch itself keeps
  * the fleet it started with (its workers were forked with it); the file
@@ -275,8 +250,7 @@ sup_run(struct sup *s)
 		    d->p.breaker_key : d->name, nw, SHARD_SEED_WORKER);
 	}
 	s->s_nworkers = nw;
-	sup_nofile(c);
-	if (sup_priv_init(s) == -1)
+	if (sup_limits_init(s) == -1 || sup_priv_init(s) == -1)
 		return NAUT_EX_CONFIG;
 
 	if (sup_mkdirs(c->sup.output_dir) == -1) {

@@ -31,6 +31,7 @@ struct wrk_heritage {
 	int			 wh_fd;		/* SOCK_SEQPACKET to the supervisor */
 	uint64_t		 wh_deadline_ms;	/* CLOCK_MONOTONIC; 0: none */
 	const char		*wh_outdir;
+	unsigned		 wh_max_sessions;	/* open at once; 0: no cap */
 	const struct wrk_key	*wh_keys;	/* privsep: key files read */
 	size_t			 wh_nkeys;
 };

@@ -389,7 +389,14 @@ test_conf_privsep_accounts(void **state)
 	assert_string_equal(c->sup.user, "nobody");
 	assert_string_equal(c->sup.group, "nogroup");
 	assert_string_equal(c->sup.read_group, "root");
+	assert_int_equal(c->sup.max_sessions_per_worker, 0);
 	conf_free(c);
+	free(errs);
+	snprintf(yaml, sizeof(yaml), "supervisor: { max_sessions_per_worker: "
+	    "0 }\n%s", base);
+	c = load_str(yaml, &errs);
+	assert_null(c);
+	assert_non_null(strstr(errs, "max_sessions_per_worker"));
 	free(errs);
 	snprintf(yaml, sizeof(yaml), "supervisor: { user: [nobody] }\n%s",
 	    base);
