@@ -250,8 +250,12 @@ sup_run(struct sup *s)
 		    d->p.breaker_key : d->name, nw, SHARD_SEED_WORKER);
 	}
 	s->s_nworkers = nw;
-	if (sup_limits_init(s) == -1 || sup_priv_init(s) == -1)
+	if (sup_limits_init(s) == -1 || sup_priv_init(s) == -1) {
+		sup_priv_free(s);
+		free(s->s_selected);
+		free(s->s_owner);
 		return NAUT_EX_CONFIG;
+	}
 
 	if (sup_mkdirs(c->sup.output_dir) == -1) {
 		log_warn("output_dir %s", c->sup.output_dir);
