@@ -272,7 +272,7 @@ ph_handshake(struct ssh_attempt *x)
 	int rc;
 
 	if (x->s == NULL) {
-		if ((x->s = libssh2_session_init()) == NULL)
+		if ((x->s = ssh_session_new()) == NULL)
 			return ssh_fail(x, NAUT_ERR_INTERNAL,
 			    "libssh2_session_init failed");
 		libssh2_session_set_blocking(x->s, 0);

@@ -236,8 +236,8 @@ ssh_ph_auth_pw(struct ssh_attempt *x)
  * keyboard-interactive: answer a prompt that asks for a password (or a
  * single prompt, the usual PAM "Password: " under any wording) with the
  * password, anything else with an empty string.  The abstract pointer
- * carries the attempt; libssh2 frees responses with its allocator, which
- * is the default malloc here.
+ * carries the attempt; libssh2 frees responses with the session's
+ * allocator (wrk_ssh_mem.c), so they are allocated with it.
  */
 static void
 kbd_cb(const char *name, int name_len, const char *instr, int instr_len,
@@ -259,7 +259,7 @@ kbd_cb(const char *name, int name_len, const char *instr, int instr_len,
 		    "asscode", 7) != NULL;
 		size_t n = want ? pw->len : 0;
 
-		res[i].text = malloc(n + 1);
+		res[i].text = ssh_mem_alloc(n + 1);
 		if (res[i].text == NULL) {
 			res[i].length = 0;
 			continue;

@@ -109,6 +109,10 @@ void	ssh_timer(struct ssh_attempt *, uint64_t ms);
 void	ssh_cmd_timer(struct ssh_attempt *);
 int	ssh_wait(struct ssh_attempt *);
 
+/* wrk_ssh_mem.c: libssh2 allocations, wiped when freed */
+LIBSSH2_SESSION	*ssh_session_new(void);
+void		*ssh_mem_alloc(size_t);
+
 /* wrk_ssh_auth.c */
 void	ssh_hostkey_pref(struct ssh_attempt *);
 int	ssh_ph_hostkey(struct ssh_attempt *);
