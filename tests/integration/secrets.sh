@@ -138,6 +138,33 @@ ls "$SCAN"/environ.wrk-* >/dev/null 2>&1 &&
     ! grep -q -a -F "NAUT_SEC_PW=$PW_BAD" "$SCAN"/environ.wrk-*
 ok $? "workers' /proc/<pid>/environ no longer show password_env values"
 
+# Memory: each worker wipes the secrets of devices it does not run.  A
+# wrong password for one device: its worker may hold it, the other must not.
+SHARD_PW=naut-Shard-pw-$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')
+printf '%s\n' "$SHARD_PW" >"$T/shard-pw"
+chmod 600 "$T/shard-pw"
+F3=$T/fleet3.yaml
+fleet_head "$F3" "password_file: $LAB_PASSWORD_FILE"
+fleet_devs "$F3" 0 12
+echo "  - { name: shard, host: $(lab_addr 12), platform: linux, password_file: $T/shard-pw }" >>"$F3"
+echo "jobs: [ { name: j, commands: [show version] } ]" >>"$F3"
+echo "0-11 behaviour=slow delay=100" >"$LAB_DEVICES_CONF"
+rm -rf "$T/out"
+"$S" -q -c "$F3" >/dev/null 2>"$T/log3" &
+sup=$!
+sleep 1.5
+have=0
+nw=0
+for p in $(ps -o pid= --ppid "$sup"); do
+	nw=$((nw + 1))
+	"$B/tests/memscan" "$p" "$SHARD_PW" && have=$((have + 1))
+done
+"$B/tests/memscan" "$sup" "$SHARD_PW"
+sup_has=$?
+wait "$sup"
+[ "$nw" -eq 2 ] && [ "$have" -eq 1 ] && [ $sup_has -eq 0 ]
+ok $? "a device's password is in the supervisor and its own worker only ($have of $nw workers)"
+
 : >"$LAB_DEVICES_CONF"
 no_crashes
 exit 0
