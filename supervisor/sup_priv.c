@@ -175,14 +175,33 @@ sup_priv_shm_mode(const struct conf *c)
 	return c->sup.read_group != NULL ? 0640 : 0600;
 }
 
+/*
+ * A directory given to the worker user, through a descriptor opened
+ * without following a symbolic link: a worker of an earlier run owned
+ * output_dir and may have left a link to /etc where a device directory
+ * was.
+ */
 static int
-priv_chown(const char *path, int fd, uid_t uid, gid_t gid)
+priv_give_dir(int at, const char *name, const char *shown, uid_t uid,
+    gid_t gid, mode_t mode)
 {
-	int rc = fd != -1 ? fchown(fd, uid, gid) : chown(path, uid, gid);
+	int fd;
 
-	if (rc == -1)
-		log_warn("chown %s", path);
-	return rc;
+	if ((fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		/* Not a directory, or a link: not ours to give away. */
+		if (at != AT_FDCWD && (errno == ENOTDIR || errno == ELOOP))
+			return 0;
+		log_warn("%s", shown);
+		return -1;
+	}
+	if (fchown(fd, uid, gid) == -1 || fchmod(fd, mode) == -1) {
+		log_warn("chown %s", shown);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 /*
@@ -200,36 +219,44 @@ sup_priv_setup(struct sup *s)
 	uid_t duid = p->sp_drop ? p->sp_uid : (uid_t)-1;
 	gid_t dgid = p->sp_rgroup ? p->sp_rgid : (gid_t)-1;
 	mode_t dmode = p->sp_rgroup ? 02750 : 0750;
-	char path[4096];
+	char shown[4096];
 	struct dirent *de;
-	struct stat st;
 	DIR *d;
+	int dfd;
 
 	if (p->sp_rgroup) {
+		/* /dev/shm is sticky: only we can replace our segment. */
 		shm_info(s->s_shm, &si);
-		if (priv_chown(si.path, -1, (uid_t)-1, p->sp_rgid) == -1 ||
-		    priv_chown("results.jsonl", fileno(s->s_results),
-		    (uid_t)-1, p->sp_rgid) == -1 ||
-		    fchmod(fileno(s->s_results), 0640) == -1)
+		if (lchown(si.path, (uid_t)-1, p->sp_rgid) == -1 ||
+		    fchown(fileno(s->s_results), (uid_t)-1, p->sp_rgid) == -1 ||
+		    fchmod(fileno(s->s_results), 0640) == -1) {
+			log_warn("giving the segment and results.jsonl to "
+			    "read_group");
 			return -1;
+		}
 	}
 	if (!p->sp_drop && !p->sp_rgroup)
 		return 0;
-	if (priv_chown(outdir, -1, duid, dgid) == -1 ||
-	    chmod(outdir, dmode) == -1)
+	if (priv_give_dir(AT_FDCWD, outdir, outdir, duid, dgid, dmode) == -1)
 		return -1;
-	if ((d = opendir(outdir)) == NULL) {
+	if ((dfd = open(outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(dfd)) == NULL) {
 		log_warn("%s", outdir);
+		if (dfd != -1)
+			close(dfd);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR &&
+		    de->d_type != DT_UNKNOWN && de->d_type != DT_LNK))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", outdir, de->d_name);
-		if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
+		snprintf(shown, sizeof(shown), "%s/%s", outdir, de->d_name);
+		if (de->d_type == DT_LNK) {
+			log_warnx("%s is a symbolic link; left alone", shown);
 			continue;
-		if (priv_chown(path, -1, duid, dgid) == -1 ||
-		    chmod(path, dmode) == -1) {
+		}
+		if (priv_give_dir(dirfd(d), de->d_name, shown, duid, dgid,
+		    dmode) == -1) {
 			closedir(d);
 			return -1;
 		}

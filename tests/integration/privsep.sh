@@ -118,6 +118,25 @@ naut "$F"
 [ "$(rc)" -eq 0 ]
 ok $? "a second run over the first one's outputs succeeds"
 
+# The worker user owned output_dir: links it left there must not lead the
+# root supervisor elsewhere (chown of a device directory, results.jsonl).
+mkdir -p "$T/victim"
+chmod 700 "$T/victim"
+rm -rf "$T/out/dev5"
+ln -s "$T/victim" "$T/out/dev5"
+timeout 300 "$S" -q -c "$F" >"$T/stdout" 2>"$T/log"
+m=$(stat -c '%a %U' "$T/victim")
+[ "$m" = "700 root" ] && grep -q 'dev5 is a symbolic link; left alone' "$T/log"
+ok $? "a device directory that is a link is left alone (target $m)"
+echo untouched >"$T/victim/file"
+rm -f "$T/out/results.jsonl"
+ln -s "$T/victim/file" "$T/out/results.jsonl"
+timeout 300 "$S" -q -c "$F" >"$T/stdout" 2>"$T/log"
+rc=$?
+[ $rc -ne 0 ] && [ "$(cat "$T/victim/file")" = untouched ]
+ok $? "results.jsonl as a link is refused, its target untouched (exit $rc)"
+rm -f "$T/out/results.jsonl"
+
 # Without read_group: owner only, the segment 0600.
 fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
 sed -i "s/name: itest$LAB_PORT_BASE }/name: $NAME, user: daemon }/" "$F"

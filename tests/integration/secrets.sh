@@ -162,8 +162,13 @@ done
 "$B/tests/memscan" "$sup" "$SHARD_PW"
 sup_has=$?
 wait "$sup"
-[ "$nw" -eq 2 ] && [ "$have" -eq 1 ] && [ $sup_has -eq 0 ]
-ok $? "a device's password is in the supervisor and its own worker only ($have of $nw workers)"
+if ldd "$S" | grep -q libasan; then
+	# ASan's allocator and shadow make a memory scan meaningless.
+	echo "ok $((n += 1)) # SKIP memory scan under ASan"
+else
+	[ "$nw" -eq 2 ] && [ "$have" -eq 1 ] && [ $sup_has -eq 0 ]
+	ok $? "a device's password is in the supervisor and its own worker only ($have of $nw workers)"
+fi
 
 : >"$LAB_DEVICES_CONF"
 no_crashes
