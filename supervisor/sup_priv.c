@@ -187,8 +187,9 @@ priv_give_dir(int at, const char *name, const char *shown, uid_t uid,
 {
 	int fd;
 
-	if ((fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1) {
+	/* output_dir itself is the operator's to name, links and all. */
+	if ((fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (at == AT_FDCWD ? 0 : O_NOFOLLOW))) == -1) {
 		/* Not a directory, or a link: not ours to give away. */
 		if (at != AT_FDCWD && (errno == ENOTDIR || errno == ELOOP))
 			return 0;
@@ -239,8 +240,8 @@ sup_priv_setup(struct sup *s)
 		return 0;
 	if (priv_give_dir(AT_FDCWD, outdir, outdir, duid, dgid, dmode) == -1)
 		return -1;
-	if ((dfd = open(outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1 || (d = fdopendir(dfd)) == NULL) {
+	if ((dfd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (d = fdopendir(dfd)) == NULL) {
 		log_warn("%s", outdir);
 		if (dfd != -1)
 			close(dfd);
