@@ -118,7 +118,8 @@ run_asan() {
 	NAUT_SUITES="unit integration" make --no-print-directory asan \
 	    >"$log" 2>&1
 	rc=$?
-	last=$(tail -1 "$log")
+	# make's own error lines follow the summary when something failed.
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	p=${p:-0}

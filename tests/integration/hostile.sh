@@ -11,9 +11,14 @@
 set -u
 LAB_PORT_BASE=22720
 . tests/integration/lablib.inc
+# fleet_head's metrics port (base + 50) is outside this suite's ports.
+MPORT=$((LAB_PORT_BASE + 5))
+fleet_head_here() {
+	fleet_head "$@"
+	sed -i "s/127.0.0.1:$((LAB_PORT_BASE + 50))/127.0.0.1:$MPORT/" "$1"
+}
 
 NAME=itest$LAB_PORT_BASE
-MPORT=$((LAB_PORT_BASE + 50))
 LIMIT_MB=2
 sh tests/lab/lab.sh known-hosts 0 20 >/dev/null
 cat >"$LAB_DEVICES_CONF" <<EOF
@@ -35,7 +40,7 @@ clean() {
 
 run_mode() {	# mode
 	F=$T/fleet-$1.yaml
-	fleet_head "$F" "password_file: $LAB_PASSWORD_FILE" \
+	fleet_head_here "$F" "password_file: $LAB_PASSWORD_FILE" \
 	    "timeout: { connect: 5s, auth: 10s, command: 8s }" \
 	    "output_limit: ${LIMIT_MB}MB" "retries: 0"
 	sed -i "s/name: $NAME }/name: $NAME, log: { format: text, level: debug } }/" "$F"

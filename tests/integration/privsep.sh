@@ -9,6 +9,12 @@
 set -u
 LAB_PORT_BASE=22700
 . tests/integration/lablib.inc
+# fleet_head's metrics port (base + 50) is outside this suite's ports.
+MPORT=$((LAB_PORT_BASE + 5))
+fleet_head_here() {
+	fleet_head "$@"
+	sed -i "s/127.0.0.1:$((LAB_PORT_BASE + 50))/127.0.0.1:$MPORT/" "$1"
+}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "ok 1 # SKIP not root"
@@ -27,7 +33,7 @@ chmod 644 "$LAB_KNOWN_HOSTS"
 sh tests/lab/lab.sh known-hosts 0 12 >/dev/null
 
 F=$T/fleet.yaml
-fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
+fleet_head_here "$F" "password_file: $LAB_PASSWORD_FILE"
 sed -i "s/name: itest$LAB_PORT_BASE }/name: $NAME, user: daemon, group: daemon, read_group: adm }/" "$F"
 fleet_devs "$F" 0 8
 echo "  - { name: key, host: $(lab_addr 8), platform: $(lab_platform 8), key_file: $LAB_KEY }" >>"$F"
@@ -138,7 +144,7 @@ ok $? "results.jsonl as a link is refused, its target untouched (exit $rc)"
 rm -f "$T/out/results.jsonl"
 
 # Without read_group: owner only, the segment 0600.
-fleet_head "$F" "password_file: $LAB_PASSWORD_FILE"
+fleet_head_here "$F" "password_file: $LAB_PASSWORD_FILE"
 sed -i "s/name: itest$LAB_PORT_BASE }/name: $NAME, user: daemon }/" "$F"
 fleet_devs "$F" 0 4
 echo "jobs: [ { name: j, commands: [show version] } ]" >>"$F"

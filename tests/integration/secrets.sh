@@ -9,8 +9,13 @@
 set -u
 LAB_PORT_BASE=22710
 . tests/integration/lablib.inc
+# fleet_head's metrics port (base + 50) is outside this suite's ports.
+MPORT=$((LAB_PORT_BASE + 5))
+fleet_head_here() {
+	fleet_head "$@"
+	sed -i "s/127.0.0.1:$((LAB_PORT_BASE + 50))/127.0.0.1:$MPORT/" "$1"
+}
 
-MPORT=$((LAB_PORT_BASE + 50))
 SCAN=$T/scan
 mkdir -p "$SCAN"
 # The lab's real password and passphrase are secrets too.
@@ -30,7 +35,7 @@ grep -v "^\[$(lab_addr 6)\]" "$LAB_KNOWN_HOSTS" >"$T/kh"
 echo "[$(lab_addr 6)]:$LAB_SSHD_PORT $(cut -d' ' -f1-2 "$T/bogus.pub")" >>"$T/kh"
 
 F=$T/fleet.yaml
-fleet_head "$F" "password_file: $LAB_PASSWORD_FILE" "known_hosts: $T/kh"
+fleet_head_here "$F" "password_file: $LAB_PASSWORD_FILE" "known_hosts: $T/kh"
 sed -i "s/name: itest$LAB_PORT_BASE }/name: itest$LAB_PORT_BASE, log: { level: debug, format: text } }/" "$F"
 fleet_devs "$F" 0 3
 cat >>"$F" <<EOF
@@ -144,7 +149,7 @@ SHARD_PW=naut-Shard-pw-$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')
 printf '%s\n' "$SHARD_PW" >"$T/shard-pw"
 chmod 600 "$T/shard-pw"
 F3=$T/fleet3.yaml
-fleet_head "$F3" "password_file: $LAB_PASSWORD_FILE"
+fleet_head_here "$F3" "password_file: $LAB_PASSWORD_FILE"
 fleet_devs "$F3" 0 12
 echo "  - { name: shard, host: $(lab_addr 12), platform: linux, password_file: $T/shard-pw }" >>"$F3"
 echo "jobs: [ { name: j, commands: [show version] } ]" >>"$F3"
