@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "esc.h"
+
 #include "nstat.h"
 #include "xmem.h"
 
@@ -439,11 +441,21 @@ nstat_fmt_value(char *buf, size_t len, const struct nstat_val *v)
 void
 nstat_fmt_name(char *buf, size_t len, const char *s)
 {
-	size_t i;
+	size_t i = 0, l;
+	uint32_t cp;
 
-	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
-		    s[i];
+	/* One '?' per character a terminal would act on, or per bad byte. */
+	while (*s != '\0' && i + 5 < len) {
+		l = esc_utf8(s, &cp);
+		if (l == 0 || !esc_cp_printable(cp)) {
+			buf[i++] = '?';
+			s += l == 0 ? 1 : l;
+			continue;
+		}
+		memcpy(buf + i, s, l);
+		i += l;
+		s += l;
+	}
 	if (len > 0)
 		buf[i] = '\0';
 }

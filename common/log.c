@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "esc.h"
 #include "log.h"
 
 static FILE		*log_fp;
@@ -53,62 +54,17 @@ log_getlevel(void)
 size_t
 log_json_escape(char *dst, size_t dsz, const char *src)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0;
-	const unsigned char *p;
-
-	if (dsz == 0)
-		return 0;
-	for (p = (const unsigned char *)src; *p != '\0'; p++) {
-		char esc[7];
-		size_t el;
-
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			el = 2;
-		} else if (*p == '\n') {
-			memcpy(esc, "\\n", 2);
-			el = 2;
-		} else if (*p == '\t') {
-			memcpy(esc, "\\t", 2);
-			el = 2;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[*p >> 4];
-			esc[5] = hex[*p & 0xf];
-			el = 6;
-		} else {
-			esc[0] = (char)*p;
-			el = 1;
-		}
-		if (n + el >= dsz)
-			break;
-		memcpy(dst + n, esc, el);
-		n += el;
-	}
-	dst[n] = '\0';
-	return n;
+	return esc_json(dst, dsz, src);
 }
 
-/* Text mode: keep printable bytes and UTF-8, show control bytes as \xNN. */
+/*
+ * Text mode: keep printable UTF-8, show control bytes, escape sequences'
+ * ESC, C1 controls, bidi overrides and invalid UTF-8 as escapes.
+ */
 static void
 log_text_escape(char *dst, size_t dsz, const char *src)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0;
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)src; *p != '\0' && n + 5 < dsz; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			dst[n++] = '\\';
-			dst[n++] = 'x';
-			dst[n++] = hex[*p >> 4];
-			dst[n++] = hex[*p & 0xf];
-		} else
-			dst[n++] = (char)*p;
-	}
-	dst[n] = '\0';
+	esc_term(dst, dsz, src);
 }
 
 void

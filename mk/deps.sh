@@ -8,20 +8,17 @@ set -eu
 # Build: compiler, libraries (libssh: the lab's simulator).  Tests: the
 # lab's real peers (OpenSSH server and client, dropbear, yuma123's netconfd
 # for NETCONF), ss(8) from iproute2, valgrind, jq for JSON, nginx and
-# openssl(1) for the REST lab.
+# openssl(1) for the REST lab, clang and its runtime for the libFuzzer
+# smoke that check runs.
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
 libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev libssh-dev mandoc jq procps
 time openssh-server openssh-client dropbear-bin sshpass iproute2 valgrind passwd
 curl prometheus
-util-linux nginx-light openssl netconfd"
+util-linux nginx-light openssl netconfd clang libclang-rt-14-dev"
 
 # `deps.sh bench` adds what the benchmarks compare naut with.
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS python3 python3-asyncssh python3-uvloop python3-aiohttp"
-fi
-# `deps.sh fuzz`: libFuzzer comes with clang's runtime.
-if [ "${1:-}" = fuzz ]; then
-	PKGS="$PKGS clang libclang-rt-14-dev"
 fi
 
 missing=""

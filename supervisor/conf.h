@@ -333,6 +333,10 @@ struct conf_supervisor {
 	const char		*metrics_listen;
 	const char		*output_dir;
 	const char		*name;
+	const char		*user;		/* workers run as; NULL: default */
+	const char		*group;		/* ... with this group */
+	const char		*read_group;	/* may read segment, outputs */
+	uint32_t		 max_sessions_per_worker; /* 0: from fd limit */
 	int			 log_format;	/* -1 = auto (json off a tty) */
 	uint8_t			 log_level;
 	uint8_t			 workers_auto;

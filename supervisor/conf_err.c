@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "esc.h"
 #include "htab.h"
 #include "xmem.h"
 
@@ -69,14 +70,7 @@ conf_err_cmp(const void *a, const void *b)
 static void
 conf_err_print(FILE *fp, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			fprintf(fp, "\\x%02x", c);
-		else
-			fputc(c, fp);
-	}
+	esc_term_fputs(s, fp);
 }
 
 void

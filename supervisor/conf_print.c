@@ -215,6 +215,15 @@ conf_print(const struct conf *c, FILE *fp)
 	print_kv(fp, 2, "metrics_listen", c->sup.metrics_listen);
 	print_kv(fp, 2, "output_dir", c->sup.output_dir);
 	print_kv(fp, 2, "name", c->sup.name);
+	if (c->sup.max_sessions_per_worker != 0)
+		fprintf(fp, "  max_sessions_per_worker: %u\n",
+		    c->sup.max_sessions_per_worker);
+	if (c->sup.user != NULL)
+		print_kv(fp, 2, "user", c->sup.user);
+	if (c->sup.group != NULL)
+		print_kv(fp, 2, "group", c->sup.group);
+	if (c->sup.read_group != NULL)
+		print_kv(fp, 2, "read_group", c->sup.read_group);
 	fputs("  log:\n", fp);
 	if (c->sup.log_format >= 0)
 		fprintf(fp, "    format: %s\n",

@@ -3,7 +3,9 @@
  * listeners, output, log) and its defaults.
  */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,7 +16,8 @@
 
 static const char *const sup_keys[] = { "workers", "max_concurrent",
     "global_timeout", "drain_timeout", "metrics_listen", "output_dir",
-    "name", "log", NULL };
+    "name", "user", "group", "read_group", "max_sessions_per_worker",
+    "log", NULL };
 static const char *const log_keys[] = { "format", "level", NULL };
 
 /* A segment name becomes part of a path: keep it to a safe alphabet. */
@@ -48,6 +51,28 @@ listen_ok(const char *s)
 	port = strtol(colon + 1, &end, 10);
 	return errno == 0 && *end == '\0' && colon[1] != '\0' && port > 0 &&
 	    port <= 65535;
+}
+
+/*
+ * user:, group: and read_group: name accounts of this host; a name that
+ * does not resolve is an error now rather than at the first fork.
+ */
+static int
+account_parse(struct conf_ctx *ctx, const struct ynode *v, const char *key,
+    int isgroup, const char **out)
+{
+	const char *s;
+
+	if (cv_string(ctx, v, key, &s) != 0)
+		return -1;
+	if (s[0] == '\0' || (isgroup ? getgrnam(s) == NULL :
+	    getpwnam(s) == NULL)) {
+		conf_err(ctx, v->pos, "%s: no %s \"%s\" on this host", key,
+		    isgroup ? "group" : "user", s);
+		return -1;
+	}
+	*out = s;
+	return 0;
 }
 
 static void
@@ -163,6 +188,23 @@ sup_parse(struct conf_ctx *ctx, struct conf *c, const struct ynode *m)
 				rc = -1;
 			} else
 				c->sup.name = s;
+		} else if (strcmp(k->s, "max_sessions_per_worker") == 0) {
+			if (cv_uint(ctx, v, "max_sessions_per_worker", 1,
+			    1000000, &u) == 0)
+				c->sup.max_sessions_per_worker = (uint32_t)u;
+			else
+				rc = -1;
+		} else if (strcmp(k->s, "user") == 0) {
+			if (account_parse(ctx, v, "user", 0, &c->sup.user) != 0)
+				rc = -1;
+		} else if (strcmp(k->s, "group") == 0) {
+			if (account_parse(ctx, v, "group", 1, &c->sup.group)
+			    != 0)
+				rc = -1;
+		} else if (strcmp(k->s, "read_group") == 0) {
+			if (account_parse(ctx, v, "read_group", 1,
+			    &c->sup.read_group) != 0)
+				rc = -1;
 		} else if (strcmp(k->s, "log") == 0) {
 			size_t j;
 

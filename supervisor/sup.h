@@ -22,6 +22,7 @@ struct event;
 struct event_base;
 struct evhttp;
 struct shm;
+struct sup_priv;
 
 struct sup_opts {
 	const char	*so_file;
@@ -92,6 +93,7 @@ struct sup {
 	const struct conf_job	*s_next_job;
 	unsigned		 s_generation;	/* reloads applied */
 	struct sup_tm		*s_tm;		/* daemon mode (sup_tm.c) */
+	struct sup_priv		*s_priv;	/* privilege separation */
 };
 
 /* sup_run.c */
@@ -136,6 +138,17 @@ void	sup_tm_log_close(void);
 void	sup_tm_log_point(const struct sup *, const struct wrk_rec *,
 	    const char *labels, size_t);
 void	sup_tm_log_flush(void);
+/* sup_limits.c */
+int	sup_limits_init(struct sup *);
+unsigned sup_limits_sessions(unsigned long long nofile);
+
+/* sup_priv.c */
+int	sup_priv_init(struct sup *);
+mode_t	sup_priv_shm_mode(const struct conf *);
+int	sup_priv_setup(struct sup *);
+int	sup_priv_segment(struct sup *);
+void	sup_priv_drop(const struct sup *);
+void	sup_priv_free(struct sup *);
 
 /* sup_progress.c */
 void	sup_progress_start(struct sup *);

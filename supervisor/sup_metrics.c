@@ -15,22 +15,19 @@
 
 #include "conf.h"
 #include "ctr.h"
+#include "esc.h"
 #include "log.h"
 #include "shm.h"
 #include "sup.h"
 
-/* Label values: backslash, double quote and newline are escaped. */
+/*
+ * Label values: backslash, double quote and newline escaped; invalid
+ * UTF-8 and control characters become U+FFFD (esc.c).
+ */
 static void
 prom_label(FILE *fp, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(fp, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", fp);
-		else
-			fputc(*s, fp);
-	}
+	esc_prom_label(s, fp);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <event2/event.h>
 
 #include "conf.h"
+#include "esc.h"
 #include "log.h"
 #include "naut_enums.h"
 #include "sup.h"
@@ -108,9 +109,13 @@ sup_summary(struct sup *s, FILE *fp)
 	if (v != NULL && n > 0) {
 		qsort(v, n, sizeof(*v), slow_cmp);
 		fprintf(fp, "  slowest:");
-		for (i = 0; i < n && i < 5; i++)
-			fprintf(fp, "%s %s %.2fs", i ? "," : "",
-			    c->devices[v[i].dev].name, (double)v[i].ms / 1000.0);
+		/* A name is the fleet's, yet may hold code points a
+		 * terminal acts on: shown escaped. */
+		for (i = 0; i < n && i < 5; i++) {
+			fprintf(fp, "%s ", i ? "," : "");
+			esc_term_fputs(c->devices[v[i].dev].name, fp);
+			fprintf(fp, " %.2fs", (double)v[i].ms / 1000.0);
+		}
 		fputc('\n', fp);
 	}
 	free(v);
@@ -119,9 +124,9 @@ sup_summary(struct sup *s, FILE *fp)
 		    s->s_dev[i].sd_err != NAUT_ERR_OK) {
 			if (shown++ == 0)
 				fprintf(fp, "  failed:");
-			fprintf(fp, "%s %s (%s)", shown > 1 ? "," : "",
-			    c->devices[i].name,
-			    naut_err_name(s->s_dev[i].sd_err));
+			fprintf(fp, "%s ", shown > 1 ? "," : "");
+			esc_term_fputs(c->devices[i].name, fp);
+			fprintf(fp, " (%s)", naut_err_name(s->s_dev[i].sd_err));
 		}
 	if (shown > 0)
 		fprintf(fp, "%s\n", s->s_nfailed > shown ? ", ..." : "");

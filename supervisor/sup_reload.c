@@ -72,6 +72,10 @@ reload_fit(struct sup *s, struct conf *nc)
 	KEEP(output_dir)
 	KEEP(name)
 	KEEP(metrics_listen)
+	/* Workers drop to the accounts the first generation resolved. */
+	KEEP(user)
+	KEEP(group)
+	KEEP(read_group)
 #undef KEEP
 	/* Daemon mode has no job: any non-NULL pointer says "fits". */
 	return s->s_tm != NULL ? (const struct conf_job *)nc : j;
@@ -248,6 +252,7 @@ sup_reload_apply(struct sup *s)
 	shm_remove(old);
 	if (sup_segment(s, si.generation + 1, &s->s_shm, errbuf) != SHM_OK)
 		fatalx("SIGHUP: %s", errbuf);
+	(void)sup_priv_segment(s);
 	/* Counters go on (Prometheus sees no reset); slots merge into 0. */
 	for (w = 0; w < onw; w++) {
 		struct naut_ctr *dst = shm_ctr(s->s_shm, w < s->s_nworkers ?

@@ -26,9 +26,13 @@ sup_results_open(struct sup *s)
 
 	snprintf(path, sizeof(path), "%s/results.jsonl",
 	    s->s_conf->sup.output_dir);
-	/* Appended: results of earlier runs are never thrown away. */
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0640)) == -1) {
+	/*
+	 * Appended: results of earlier runs are never thrown away.  Never
+	 * through a link: under privilege separation output_dir belongs to
+	 * the worker user, and we may be root.
+	 */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NOFOLLOW, 0640)) == -1) {
 		log_warn("%s", path);
 		return -1;
 	}

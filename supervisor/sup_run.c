@@ -73,31 +73,6 @@ sup_mkdirs(const char *path)
 	return 0;
 }
 
-/*
- * Each session costs a socket in its worker.  Raise the soft limit to the
- * hard one, and say plainly when the hard one is too low for the budget.
- */
-static void
-sup_nofile(const struct conf *c)
-{
-	struct rlimit rl;
-	rlim_t need;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		return;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-	/* Sessions are spread over workers, but one may get them all. */
-	need = (rlim_t)c->sup.max_concurrent + 64;
-	if (rl.rlim_cur < need)
-		log_warnx("open file limit %llu is below what max_concurrent "
-		    "%u may need (%llu); raise it (ulimit -n, LimitNOFILE=)",
-		    (unsigned long long)rl.rlim_cur, c->sup.max_concurrent,
-		    (unsigned long long)need);
-}
-
 static void
 sup_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -256,6 +231,7 @@ sup_segment(struct sup *s, uint64_t generation, struct shm **out,
 	sp.devnames = names;
 	sp.budget = c->sup.max_concurrent;
 	sp.generation = generation;
+	sp.mode = sup_priv_shm_mode(c);
 	rc = shm_create(&sp, out, errbuf);
 	free(names);
 	return rc;
@@ -292,7 +268,13 @@ sup_run(struct sup *s)
 	} else if ((s->s_job = sup_pick_job(s)) == NULL)
 		return NAUT_EX_USAGE;
 	sup_select(s);
-	sup_nofile(c);
+	if (sup_limits_init(s) == -1 || sup_priv_init(s) == -1) {
+		sup_priv_free(s);
+		sup_tm_free(s);
+		free(s->s_selected);
+		free(s->s_owner);
+		return NAUT_EX_CONFIG;
+	}
 
 	if (sup_mkdirs(c->sup.output_dir) == -1) {
 		log_warn("output_dir %s", c->sup.output_dir);
@@ -307,7 +289,8 @@ sup_run(struct sup *s)
 		log_warnx("%s", errbuf);
 		return NAUT_EX_OSERR;
 	}
-	if (s->s_tm == NULL && sup_results_open(s) == -1) {
+	if ((s->s_tm == NULL && sup_results_open(s) == -1) ||
+	    sup_priv_setup(s) == -1) {
 		shm_remove(s->s_shm);
 		return NAUT_EX_OSERR;
 	}
@@ -395,5 +378,6 @@ sup_run(struct sup *s)
 	free(s->s_written);
 	free(s->s_dev);
 	sup_tm_free(s);
+	sup_priv_free(s);
 	return ex;
 }

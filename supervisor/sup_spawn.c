@@ -145,6 +145,7 @@ sup_spawn(struct sup *s, unsigned w)
 			fclose(s->s_results);
 		h.wh_index = w;
 		h.wh_fd = sv[1];
+		sup_priv_drop(s);
 		wrk_main(&h);
 	}
 	sigprocmask(SIG_SETMASK, &omask, NULL);

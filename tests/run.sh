@@ -1,9 +1,12 @@
 #!/bin/sh
 # Run every test suite and sum them up.  A suite is a cmocka binary
 # (build/tests/test_*), an integration script (tests/integration/*.sh, which
-# prints TAP-style "ok"/"not ok" lines) or the man page lint.  The last line
-# is "N passed, N failed"; the exit status is non-zero if anything failed.
-# NAUT_SUITES=unit|integration|man (space separated) selects suites.
+# prints TAP-style "ok"/"not ok" lines) or the man page lint.  `fuzz` runs
+# every libFuzzer harness for FUZZ_SMOKE_SECONDS; `asan` runs the unit and
+# integration suites again against the ASan+UBSan build (make asan) and
+# counts its tests here.  The last line is "N passed, N failed"; the exit
+# status is non-zero if anything failed.
+# NAUT_SUITES=unit|integration|man|fuzz|asan (space separated) selects.
 set -u
 BUILD=${1:-build}
 SUITES=${NAUT_SUITES:-unit integration man}
@@ -72,11 +75,69 @@ run_man() {
 	report "man-lint" "$p" "$f"
 }
 
+# A short run of each harness catches a harness or parser regression; the
+# long runs are `make fuzz`.  Seeds and kept crash inputs are replayed first.
+run_fuzz() {
+	secs=${FUZZ_SMOKE_SECONDS:-10}
+	if ! make --no-print-directory BUILD="$BUILD" fuzz-build \
+	    >"$LOGDIR/fuzz-build.out" 2>&1; then
+		echo "--- fuzz-build (log $LOGDIR/fuzz-build.out)"
+		tail -20 "$LOGDIR/fuzz-build.out"
+		report "fuzz-build" 0 1
+		return
+	fi
+	for h in "$BUILD"/fuzz/fuzz_*; do
+		[ -x "$h" ] || continue
+		case "$h" in *.d|*.o) continue ;; esac
+		name=$(basename "$h")
+		f=${name#fuzz_}
+		log="$LOGDIR/$name.out"
+		work="$BUILD/fuzz/smoke-$f"
+		rm -rf "$work"
+		mkdir -p "$work/corpus"
+		cp tests/fuzz/corpus/"$f"/* "$work/corpus/" 2>/dev/null
+		timeout $((secs + 120)) "$h" -max_total_time="$secs" \
+		    -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+		    -artifact_prefix="$work/" "$work/corpus" >"$log" 2>&1
+		rc=$?
+		if [ "$rc" -eq 0 ] && ! ls "$work"/crash-* "$work"/leak-* \
+		    "$work"/oom-* "$work"/timeout-* >/dev/null 2>&1; then
+			report "$name" 1 0
+		else
+			echo "--- $name (log $log, inputs in $work)"
+			grep -E '^(==|SUMMARY|.*runtime error)' "$log" | head -20
+			report "$name" 0 1
+		fi
+	done
+}
+
+# The sanitizer build runs the same suites; its own summary line is added
+# to ours.  NAUT_SUITES is set for the inner run so it cannot recurse.
+run_asan() {
+	log="$LOGDIR/asan.out"
+	NAUT_SUITES="unit integration" make --no-print-directory asan \
+	    >"$log" 2>&1
+	rc=$?
+	# make's own error lines follow the summary when something failed.
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	[ "$f" -ne 0 ] && { echo "--- asan (log $log)"; grep -E '^(---|not ok)' "$log" | head -40; tail -5 "$log"; }
+	report "asan (unit+integration)" "$p" "$f"
+}
+
 for s in $SUITES; do
 	case "$s" in
 	unit) run_unit ;;
 	integration) run_integration ;;
 	man) run_man ;;
+	fuzz) run_fuzz ;;
+	asan) run_asan ;;
 	*) echo "run.sh: unknown suite $s" >&2; exit 2 ;;
 	esac
 done

@@ -7,11 +7,19 @@
 #ifndef NAUT_WRK_H
 #define NAUT_WRK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct conf;
 struct conf_job;
 struct shm;
+
+/* A private key file read by the supervisor for a worker that cannot. */
+struct wrk_key {
+	const char		*wk_path;	/* key_file as configured */
+	char			*wk_data;	/* the file's bytes; wiped */
+	size_t			 wk_len;
+};
 
 struct wrk_heritage {
 	unsigned		 wh_index;	/* slot in the segment */
@@ -24,6 +32,9 @@ struct wrk_heritage {
 	uint64_t		 wh_deadline_ms;	/* CLOCK_MONOTONIC; 0: none */
 	const char		*wh_outdir;
 	int			 wh_telemetry;	/* daemon mode: wh_job is NULL */
+	unsigned		 wh_max_sessions;	/* open at once; 0: no cap */
+	const struct wrk_key	*wh_keys;	/* privsep: key files read */
+	size_t			 wh_nkeys;
 };
 
 /* Records a worker sends; the supervisor is the only writer of results. */

@@ -57,6 +57,11 @@ void		 wrk_log_event(struct wrk *, enum log_level, unsigned dev,
 		    const char *event, enum naut_err status, int64_t dur_ms,
 		    const char *, ...) __attribute__((format(printf, 7, 8)));
 
+/* wrk_secret.c */
+const struct wrk_key *wrk_key_find(struct wrk *, const char *path);
+void	wrk_secrets_trim(const struct wrk_heritage *);
+void	wrk_secrets_wipe(const struct wrk_heritage *);
+
 /* wrk_main.c */
 void		 wrk_wait_budget(struct wrk *, int on);
 void		 wrk_idle(struct wrk *);	/* nothing left: exit the loop */

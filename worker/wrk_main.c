@@ -265,6 +265,7 @@ wrk_main(const struct wrk_heritage *h)
 	memset(&w, 0, sizeof(w));
 	w.w_magic = WRK_MAGIC;
 	w.w_h = h;
+	wrk_secrets_trim(h);
 	TAILQ_INIT(&w.w_queue);
 	TAILQ_INIT(&w.w_runs);
 	snprintf(name, sizeof(name), "worker-%u", h->wh_index);
@@ -374,6 +375,7 @@ wrk_main(const struct wrk_heritage *h)
 	evdns_base_free(w.w_dns, 0);
 	event_base_free(w.w_base);
 	libssh2_exit();
+	wrk_secrets_wipe(h);
 	log_set_sink(NULL, NULL);
 	exit(0);
 }

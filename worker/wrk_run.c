@@ -311,6 +311,8 @@ run_done(void *arg, enum naut_err err, const char *msg)
 		    r->dev->name, msg, r->attempts, (unsigned long long)ms);
 		run_shm(r, NAUT_RUN_BACKOFF, -1, err, 0, 0);
 		evtimer_add(r->retry, &tv);
+		/* Its session slot is free for a queued run. */
+		wrk_run_pump(w);
 		return;
 	}
 	wrk_log_event(w, LOG_LVL_INFO, r->idx, "device_failed", err,
@@ -443,6 +445,16 @@ wrk_run_pump(struct wrk *w)
 		return;
 	}
 	while ((r = TAILQ_FIRST(&w->w_queue)) != NULL) {
+		/*
+		 * Our own cap (open files): the queue waits for one of our
+		 * sessions to end, which pumps again; no budget wait.
+		 */
+		if (w->w_h->wh_max_sessions != 0 &&
+		    w->w_active >= w->w_h->wh_max_sessions) {
+			shm_budget_unwait(seg, me);
+			wrk_wait_budget(w, 0);
+			return;
+		}
 		if (!shm_budget_try_acquire(seg, me)) {
 			CTR_INC(w->w_ctr, budget_waits);
 			if (!shm_budget_wait(seg, me)) {

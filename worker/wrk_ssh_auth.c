@@ -198,17 +198,27 @@ ssh_ph_auth_key(struct ssh_attempt *x)
 	char pub[4096];
 	int rc, havepub;
 
-	/*
-	 * Without the public key file, libssh2 1.10 derives the public key
-	 * from the private one through OpenSSL's PEM decoders first, which
-	 * cost ~0.4 ms of CPU per login; <key_file>.pub, as ssh(1) uses it.
-	 */
-	havepub = (size_t)snprintf(pub, sizeof(pub), "%s.pub", d->p.key_file) <
-	    sizeof(pub) && access(pub, R_OK) == 0;
-	rc = libssh2_userauth_publickey_fromfile_ex(x->s, d->p.username,
-	    (unsigned)strlen(d->p.username), havepub ? pub : NULL,
-	    d->p.key_file, d->passphrase != NULL ? d->passphrase->value :
-	    NULL);
+	const struct wrk_key *k = wrk_key_find(x->w, d->p.key_file);
+	const char *pp = d->passphrase != NULL ? d->passphrase->value : NULL;
+
+	/* Under privilege separation the supervisor read the file for us. */
+	if (k != NULL)
+		rc = libssh2_userauth_publickey_frommemory(x->s,
+		    d->p.username, strlen(d->p.username), NULL, 0,
+		    k->wk_data, k->wk_len, pp);
+	else {
+		/*
+		 * Without the public key file, libssh2 1.10 derives the
+		 * public key from the private one through OpenSSL's PEM
+		 * decoders first, which cost ~0.4 ms of CPU per login;
+		 * <key_file>.pub, as ssh(1) uses it.
+		 */
+		havepub = (size_t)snprintf(pub, sizeof(pub), "%s.pub",
+		    d->p.key_file) < sizeof(pub) && access(pub, R_OK) == 0;
+		rc = libssh2_userauth_publickey_fromfile_ex(x->s,
+		    d->p.username, (unsigned)strlen(d->p.username),
+		    havepub ? pub : NULL, d->p.key_file, pp);
+	}
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return ssh_wait(x);
 	if (rc != 0)

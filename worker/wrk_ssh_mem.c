@@ -11,6 +11,12 @@
  * writes come back.  Smaller blocks come from malloc.  Every block starts
  * with a header holding its size, so any block can be freed or counted,
  * whichever way it came.
+ *
+ * Blocks are wiped when freed, so a password, passphrase or
+ * keyboard-interactive answer that passed through a packet buffer, or a
+ * decrypted private key, does not linger in freed heap.  Mapped blocks go
+ * back to the kernel, which zeroes pages before anyone gets them again;
+ * wiping them first would only fault their trimmed pages back in.
  */
 #include <sys/mman.h>
 
@@ -74,8 +80,10 @@ wrk_ssh_free(void *p, void **abstract)
 	h = (struct mhdr *)p - 1;
 	if (h->m_mapped)
 		munmap(h, h->m_mapped);
-	else
+	else {
+		explicit_bzero(h, sizeof(*h) + h->m_size);
 		free(h);
+	}
 }
 
 void *
@@ -86,13 +94,8 @@ wrk_ssh_realloc(void *p, size_t n, void **abstract)
 
 	if (p == NULL)
 		return wrk_ssh_alloc(n, abstract);
+	/* Never realloc(3) in place: the old block must be wiped. */
 	h = (struct mhdr *)p - 1;
-	if (!h->m_mapped && n < MEM_MAP_MIN) {
-		if ((h = realloc(h, sizeof(*h) + n)) == NULL)
-			return NULL;
-		h->m_size = n;
-		return h + 1;
-	}
 	if ((q = wrk_ssh_alloc(n, abstract)) == NULL)
 		return NULL;
 	memcpy(q, p, h->m_size < n ? h->m_size : n);

@@ -35,7 +35,7 @@ main(int argc, char *argv[])
 		return 71;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    listen(fd, 128) == -1) {
+	    listen(fd, 4096) == -1) {
 		perror("silent_listener");
 		return 71;
 	}

@@ -59,15 +59,27 @@ if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
 	fleet_devs "$F" 0 50
 	echo "jobs: [ { name: j, mode: shell, commands: [show version, show running-config] } ]" >>"$F"
 	rm -rf "$T/out"
-	timeout 300 valgrind -q --trace-children=yes --leak-check=full \
-	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-	    --log-file="$T/vg.%p" "$S" -q -c "$F" >/dev/null 2>"$T/log"
+	timeout 300 valgrind --trace-children=yes --leak-check=full \
+	    --show-leak-kinds=definite,indirect,possible \
+	    --errors-for-leak-kinds=definite,indirect,possible \
+	    --error-exitcode=99 --log-file="$T/vg.%p" "$S" -q -c "$F" \
+	    >/dev/null 2>"$T/log"
 	vrc=$?
 	[ "$vrc" -eq 0 ] && [ "$(jq -r .status "$T/out/results.jsonl" | sort -u)" = ok ]
 	ok $? "valgrind: 50-device shell batch completes (exit $vrc)"
-	cat "$T"/vg.* >"$T/vg.all" 2>/dev/null
-	[ ! -s "$T/vg.all" ]
-	ok $? "valgrind: no errors and no leaks in supervisor or workers"
-	[ -s "$T/vg.all" ] && head -30 "$T/vg.all" | sed 's/^/#   /'
+	# One log per process: the supervisor and each worker must each say
+	# so, not merely stay quiet (a process valgrind lost says nothing).
+	nlog=$(ls "$T"/vg.* 2>/dev/null | wc -l)
+	nerr=$(grep -h 'ERROR SUMMARY:' "$T"/vg.* | grep -vc 'ERROR SUMMARY: 0 errors')
+	nsum=$(grep -l 'ERROR SUMMARY:' "$T"/vg.* | wc -l)
+	[ "$nlog" -ge 3 ] && [ "$nsum" -eq "$nlog" ] && [ "$nerr" -eq 0 ]
+	ok $? "valgrind: 0 errors in each of $nlog processes (supervisor and workers)"
+	grep -h -B2 -A12 'Invalid\|uninitialised\|Mismatched' "$T"/vg.* | head -30 | sed 's/^/#   /'
+	# "All heap blocks were freed" or a leak summary with nothing lost.
+	leaks=$(grep -h -E '(definitely|indirectly|possibly) lost: [1-9]' "$T"/vg.* | wc -l)
+	nchk=$(grep -l -E 'All heap blocks were freed|LEAK SUMMARY' "$T"/vg.* | wc -l)
+	[ "$leaks" -eq 0 ] && [ "$nchk" -eq "$nlog" ]
+	ok $? "valgrind: 0 bytes definitely, indirectly or possibly lost"
+	grep -h -A15 'blocks are \(definitely\|indirectly\|possibly\) lost' "$T"/vg.* | head -30 | sed 's/^/#   /'
 fi
 exit 0

@@ -191,6 +191,7 @@ main(int argc, char *argv[])
 	s.s_eol = d.d_plat == P_IOS ? "\r\n" : "\n";
 	if (d.d_beh == B_HANG_LOGIN)
 		term_hang();
+	hostile_login(&s);
 	snprintf(line, sizeof(line), "%s", cmd);
 	line[strcspn(line, "\r\n")] = '\0';
 	(void)cli_run(&s, line, &rc);

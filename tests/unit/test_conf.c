@@ -408,6 +408,53 @@ test_conf_rest_http_auth(void **state)
 	unsetenv("NAUT_TEST_TOKEN");
 }
 
+/* user:, group:, read_group: are accounts of this host, or unset. */
+static void
+test_conf_privsep_accounts(void **state)
+{
+	const char *base = "defaults: { username: u, password: p }\n"
+	    "devices:\n  - { name: a, host: h }\n";
+	char yaml[512], *errs;
+	struct conf *c;
+
+	(void)state;
+	c = load_str(base, &errs);
+	assert_non_null(c);
+	assert_null(c->sup.user);
+	assert_null(c->sup.group);
+	assert_null(c->sup.read_group);
+	conf_free(c);
+	free(errs);
+	snprintf(yaml, sizeof(yaml), "supervisor: { user: nobody, group: "
+	    "nogroup, read_group: root }\n%s", base);
+	c = load_str(yaml, &errs);
+	assert_non_null(c);
+	assert_string_equal(c->sup.user, "nobody");
+	assert_string_equal(c->sup.group, "nogroup");
+	assert_string_equal(c->sup.read_group, "root");
+	assert_int_equal(c->sup.max_sessions_per_worker, 0);
+	conf_free(c);
+	free(errs);
+	snprintf(yaml, sizeof(yaml), "supervisor: { max_sessions_per_worker: "
+	    "0 }\n%s", base);
+	c = load_str(yaml, &errs);
+	assert_null(c);
+	assert_non_null(strstr(errs, "max_sessions_per_worker"));
+	free(errs);
+	snprintf(yaml, sizeof(yaml), "supervisor: { user: [nobody] }\n%s",
+	    base);
+	c = load_str(yaml, &errs);
+	assert_null(c);
+	assert_non_null(strstr(errs, "user"));
+	free(errs);
+	snprintf(yaml, sizeof(yaml), "supervisor: { read_group: "
+	    "naut-absent-group }\n%s", base);
+	c = load_str(yaml, &errs);
+	assert_null(c);
+	assert_non_null(strstr(errs, "no group \"naut-absent-group\""));
+	free(errs);
+}
+
 static void
 test_conf_errors_all_reported(void **state)
 {
@@ -519,6 +566,7 @@ main(void)
 		cmocka_unit_test(test_conf_selection),
 		cmocka_unit_test(test_conf_secret_file),
 		cmocka_unit_test(test_conf_rest_http_auth),
+		cmocka_unit_test(test_conf_privsep_accounts),
 		cmocka_unit_test(test_conf_errors_all_reported),
 		cmocka_unit_test(test_conf_error_dedup),
 		cmocka_unit_test(test_conf_suggestions),

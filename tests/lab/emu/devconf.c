@@ -102,7 +102,8 @@ rule_parse(char *line, struct rule *r, const char **err)
 			else
 				*err = "behaviour must be normal, slow, "
 				    "hang_login, hang_mid, endless, garbage, "
-				    "disconnect_mid or exitstatus";
+				    "disconnect_mid, exitstatus, escape_flood, "
+				    "endless_banner, long_line or bad_utf8";
 			return -1;
 		}
 	}

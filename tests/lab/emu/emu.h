@@ -12,6 +12,7 @@
  *              garbage, endless lines, the line editor's keys
  *   term.c     the terminal's timing: pager, misbehaviours, shell loop
  *   devconf.c  the address <-> device mapping and devices.conf
+ *   hostile.c  output meant to hurt the client or the terminal
  */
 #ifndef NAUT_LAB_EMU_H
 #define NAUT_LAB_EMU_H
@@ -44,7 +45,11 @@
 	X(B_ENDLESS, "endless")					\
 	X(B_GARBAGE, "garbage")					\
 	X(B_DISCONNECT_MID, "disconnect_mid")			\
-	X(B_EXITSTATUS, "exitstatus")
+	X(B_EXITSTATUS, "exitstatus")				\
+	X(B_ESCAPE_FLOOD, "escape_flood")			\
+	X(B_ENDLESS_BANNER, "endless_banner")			\
+	X(B_LONG_LINE, "long_line")				\
+	X(B_BAD_UTF8, "bad_utf8")
 
 #define X(e, s) e,
 enum platform { EMU_PLATFORMS(X) P_COUNT };
@@ -181,6 +186,9 @@ int	 term_shell(struct sess *);
 
 /* tmlog.c */
 void	 tmlog_exec(const char *, const struct dev *, const char *);
+/* hostile.c */
+void	 hostile_login(struct sess *);
+int	 hostile_emit(struct sess *, const struct buf *);
 
 /* devconf.c */
 extern const char *const emu_platforms[];

@@ -176,7 +176,7 @@ term_emit(struct sess *s, const struct buf *b, int paged)
 	size_t off = 0, line = 0, nlines = 0, onpage = 0, i;
 	const char *nl;
 
-	if (b->b_len == 0)
+	if (b->b_len == 0 || hostile_emit(s, b))
 		return;
 	if (d->d_beh == B_GARBAGE) {
 		face_garbage(s);
@@ -257,6 +257,7 @@ term_shell(struct sess *s)
 	if (s->s_dev->d_beh == B_HANG_LOGIN)
 		term_hang();
 	memset(&e, 0, sizeof(e));
+	hostile_login(s);
 	face_banner(s);
 	for (;;) {
 		prompt(s);
