@@ -2,6 +2,7 @@
  * Name tables for the vocabularies of naut_enums.h.  The tables are built
  * from the same X-macros as the enums, so they cannot fall out of step.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "naut_enums.h"
@@ -128,4 +129,23 @@ const char *
 naut_wstate_name(unsigned v)
 {
 	return lookup(wstate_names, NAUT_WSTATE_COUNT, v);
+}
+
+enum naut_err
+naut_err_errno(long e, enum naut_err dflt)
+{
+	switch (e) {
+	case ECONNREFUSED:
+		return NAUT_ERR_REFUSED;
+	case ECONNRESET:
+	case EPIPE:
+	case ECONNABORTED:
+		return NAUT_ERR_RESET;
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return NAUT_ERR_TIMEOUT;
+	default:
+		return dflt;
+	}
 }

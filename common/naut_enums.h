@@ -111,4 +111,7 @@ const char	*naut_brk_help(unsigned);
 int		 naut_brk_parse(const char *);
 const char	*naut_wstate_name(unsigned);
 
+/* A socket's errno as a status word, for every transport; dflt if none. */
+enum naut_err	 naut_err_errno(long, enum naut_err dflt);
+
 #endif

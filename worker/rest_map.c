@@ -5,7 +5,6 @@
  * refused or a certificate we do not trust is not.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,25 +27,6 @@ rest_status_class(long status)
 	return NAUT_ERR_PROTOCOL;
 }
 
-static enum naut_err
-errno_class(long e, enum naut_err dflt)
-{
-	switch (e) {
-	case ECONNREFUSED:
-		return NAUT_ERR_REFUSED;
-	case ECONNRESET:
-	case EPIPE:
-	case ECONNABORTED:
-		return NAUT_ERR_RESET;
-	case ETIMEDOUT:
-	case EHOSTUNREACH:
-	case ENETUNREACH:
-		return NAUT_ERR_TIMEOUT;
-	default:
-		return dflt;
-	}
-}
-
 enum naut_err
 rest_curl_class(int rc, long os_errno, int too_large)
 {
@@ -58,7 +38,7 @@ rest_curl_class(int rc, long os_errno, int too_large)
 	case CURLE_COULDNT_RESOLVE_HOST:
 		return NAUT_ERR_REFUSED;	/* as SSH does */
 	case CURLE_COULDNT_CONNECT:
-		return errno_class(os_errno, NAUT_ERR_REFUSED);
+		return naut_err_errno(os_errno, NAUT_ERR_REFUSED);
 	case CURLE_OPERATION_TIMEDOUT:
 		return NAUT_ERR_TIMEOUT;
 	case CURLE_SEND_ERROR:
@@ -68,7 +48,7 @@ rest_curl_class(int rc, long os_errno, int too_large)
 		return NAUT_ERR_RESET;
 	case CURLE_SSL_CONNECT_ERROR:
 		/* A reset in the handshake is the network, not TLS. */
-		return errno_class(os_errno, NAUT_ERR_TLS_ERROR) ==
+		return naut_err_errno(os_errno, NAUT_ERR_TLS_ERROR) ==
 		    NAUT_ERR_RESET ? NAUT_ERR_RESET : NAUT_ERR_TLS_ERROR;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:

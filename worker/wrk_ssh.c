@@ -222,25 +222,6 @@ ssh_sockopts(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 }
 
-static enum naut_err
-errno_class(int e)
-{
-	switch (e) {
-	case ECONNREFUSED:
-		return NAUT_ERR_REFUSED;
-	case ECONNRESET:
-	case EPIPE:
-	case ECONNABORTED:
-		return NAUT_ERR_RESET;
-	case ETIMEDOUT:
-	case EHOSTUNREACH:
-	case ENETUNREACH:
-		return NAUT_ERR_TIMEOUT;
-	default:
-		return NAUT_ERR_INTERNAL;
-	}
-}
-
 static int
 ph_connect(struct ssh_attempt *x)
 {
@@ -257,8 +238,8 @@ ph_connect(struct ssh_attempt *x)
 		if (connect(x->fd, (struct sockaddr *)&x->sa, x->salen) == 0)
 			goto connected;
 		if (errno != EINPROGRESS)
-			return ssh_fail(x, errno_class(errno), "connect: %s",
-			    strerror(errno));
+			return ssh_fail(x, naut_err_errno(errno,
+			    NAUT_ERR_INTERNAL), "connect: %s", strerror(errno));
 		event_assign(x->ev, x->w->w_base, x->fd, EV_WRITE, ssh_sock_cb,
 		    x);
 		event_add(x->ev, NULL);
@@ -267,8 +248,8 @@ ph_connect(struct ssh_attempt *x)
 	if (getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0)
-		return ssh_fail(x, errno_class(err), "connect: %s",
-		    strerror(err));
+		return ssh_fail(x, naut_err_errno(err, NAUT_ERR_INTERNAL),
+		    "connect: %s", strerror(err));
 connected:
 	ssh_timer(x, x->dev->p.t_auth_ms);
 	x->phase = PH_HANDSHAKE;
