@@ -499,9 +499,12 @@ wrk_run_cancel_all(struct wrk *w, enum naut_err why, const char *msg)
 	}
 }
 
-/* Drain: queued and backing-off runs end; attempts in flight go on. */
-void
-wrk_run_drain(struct wrk *w)
+/*
+ * Runs not in flight (queued or backing off) end: as cancelled on a drain,
+ * handed back without a record on a reload.  Attempts in flight go on.
+ */
+static void
+run_end_idle(struct wrk *w, int handover)
 {
 	struct wrk_run *r, *next;
 
@@ -511,21 +514,21 @@ wrk_run_drain(struct wrk *w)
 			continue;
 		evtimer_del(r->retry);
 		/* Frees r only: draining, the pump starts and frees nothing. */
-		run_end(r, NAUT_ERR_CANCELLED, "cancelled by shutdown");
+		if (handover)
+			run_forget(r);
+		else
+			run_end(r, NAUT_ERR_CANCELLED, "cancelled by shutdown");
 	}
 }
 
-/* Reload: queued and backing-off runs are given back; attempts go on. */
+void
+wrk_run_drain(struct wrk *w)
+{
+	run_end_idle(w, 0);
+}
+
 void
 wrk_run_handover(struct wrk *w)
 {
-	struct wrk_run *r, *next;
-
-	for (r = TAILQ_FIRST(&w->w_runs); r != NULL; r = next) {
-		next = TAILQ_NEXT(r, all);
-		if (r->att != NULL)
-			continue;
-		evtimer_del(r->retry);
-		run_forget(r);
-	}
+	run_end_idle(w, 1);
 }
