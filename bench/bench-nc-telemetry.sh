@@ -73,24 +73,7 @@ telemetry:
       path: netconf-state/statistics/in-rpcs
 YAML
 
-metric() {	# name [file]
-	if [ $# -gt 1 ]; then
-		awk -v m="$1" '$1 == m { print $2 }' "$2"
-	else
-		curl -fsS "http://127.0.0.1:$MPORT/metrics" |
-		    awk -v m="$1" '$1 == m { print $2 }'
-	fi
-}
-cpu_ticks() {	# [pids]: user+sys clock ticks (default: supervisor + workers)
-	for p in ${*:-$spid $(pgrep -P "$spid")}; do
-		awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
-	done | awk '{ s += $1 } END { print s + 0 }'
-}
-rss_kib() {
-	for p in $(pgrep -P "$spid"); do
-		awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || true
-	done | awk '{ s += $1 } END { print s + 0 }'
-}
+. bench/tm.inc
 
 "$BUILD/naut-supervisor" -q -c "$F" >/dev/null 2>"$OUT/nctm.log" &
 spid=$!
@@ -108,11 +91,7 @@ sleep "$DUR"
 c1=$(cpu_ticks)
 t1=$(date +%s%N)
 curl -fsS "http://127.0.0.1:$MPORT/metrics" >"$OUT/nctm.m1"
-for v in p:naut_tm_polls_total s:naut_tm_polls_skipped_total \
-    l:naut_tm_polls_late_total f:naut_tm_polls_failed_total; do
-	eval "${v%%:*}0=$(metric "${v#*:}" "$OUT/nctm.m0")"
-	eval "${v%%:*}1=$(metric "${v#*:}" "$OUT/nctm.m1")"
-done
+tm_counters "$OUT/nctm.m0" "$OUT/nctm.m1"
 sess=$(metric naut_sessions_open "$OUT/nctm.m1")
 logins=$(metric naut_attempts_total "$OUT/nctm.m1")
 rss=$(rss_kib)

@@ -80,11 +80,7 @@ c1=$(cpu_ticks)
 t1=$(date +%s%N)
 curl -fsS "http://127.0.0.1:$MPORT/metrics" >"$OUT/tmrest.m1"
 a1=$(accepts)
-for v in p:naut_tm_polls_total s:naut_tm_polls_skipped_total \
-    l:naut_tm_polls_late_total f:naut_tm_polls_failed_total; do
-	eval "${v%%:*}0=$(metric "${v#*:}" "$OUT/tmrest.m0")"
-	eval "${v%%:*}1=$(metric "${v#*:}" "$OUT/tmrest.m1")"
-done
+tm_counters "$OUT/tmrest.m0" "$OUT/tmrest.m1"
 sess=$(metric naut_sessions_open "$OUT/tmrest.m1")
 rss=$(rss_kib)
 # Two accepts are the stub_status requests themselves.

@@ -98,11 +98,7 @@ c1=$(cpu_ticks)
 sc1=$(cpu_ticks "$spid")
 t1=$(date +%s%N)
 curl -fsS "http://127.0.0.1:$MPORT/metrics" >"$OUT/tm.m1"
-for v in p:naut_tm_polls_total s:naut_tm_polls_skipped_total \
-    l:naut_tm_polls_late_total f:naut_tm_polls_failed_total; do
-	eval "${v%%:*}0=$(metric "${v#*:}" "$OUT/tm.m0")"
-	eval "${v%%:*}1=$(metric "${v#*:}" "$OUT/tm.m1")"
-done
+tm_counters "$OUT/tm.m0" "$OUT/tm.m1"
 sess=$(metric naut_sessions_open "$OUT/tm.m1")
 logins=$(metric naut_attempts_total "$OUT/tm.m1")
 rss=$(rss_kib)
