@@ -11,7 +11,8 @@ set -eu
 # openssl(1) for the REST lab, clang and its runtime for the libFuzzer
 # smoke that check runs.
 PKGS="gcc make pkg-config libc6-dev libevent-dev libssh2-1-dev
-libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev libssh-dev mandoc jq procps
+libcurl4-openssl-dev libyaml-dev libcmocka-dev libssl-dev libssh-dev libpcre2-dev
+mandoc jq procps python3-textfsm
 time openssh-server openssh-client dropbear-bin sshpass iproute2 valgrind passwd
 curl prometheus
 util-linux nginx-light openssl netconfd clang libclang-rt-14-dev"

@@ -98,6 +98,8 @@ struct sup {
 
 /* sup_run.c */
 int	sup_run(struct sup *);
+/* sup_parse.c: --parse TEMPLATE FILE; returns the exit code. */
+int	sup_parse_cmd(const char *, const char *);
 void	sup_select(struct sup *);
 enum shm_rc sup_segment(struct sup *, uint64_t generation, struct shm **,
 	    char *errbuf);

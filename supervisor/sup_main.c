@@ -15,7 +15,8 @@
 
 #define USAGE	"usage: naut-supervisor [-dhqtTv] [--version] [--job NAME | " \
 		"--telemetry] [--telemetry-log FILE] [--telemetry-log-size " \
-		"SIZE] [--shard K/N] [-P pidfile] -c fleet.yaml\n"
+		"SIZE] [--shard K/N] [-P pidfile] -c fleet.yaml\n" \
+		"       naut-supervisor --parse TEMPLATE FILE\n"
 
 static void __attribute__((noreturn))
 usage(void)
@@ -38,6 +39,8 @@ help(void)
 	    "  --telemetry-log-size SIZE  rotate FILE to FILE.1 past SIZE "
 	    "(64M)\n"
 	    "  --shard K/N   run only this host's share K of N hosts\n"
+	    "  --parse TEMPLATE FILE  print FILE's rows under a TextFSM\n"
+	    "                template as JSON, and exit\n"
 	    "  -P FILE       write the supervisor's pid to FILE while running\n"
 	    "  -q            no progress display\n"
 	    "  -v            more log output (-d: debug)\n"
@@ -73,12 +76,14 @@ main(int argc, char *argv[])
 		{ "telemetry", no_argument, NULL, 'M' },
 		{ "telemetry-log", required_argument, NULL, 'L' },
 		{ "telemetry-log-size", required_argument, NULL, 'Z' },
+		{ "parse", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sup_opts o;
 	struct sup s;
 	struct conf *conf;
 	int ch, test = 0, dump = 0, level = LOG_LVL_INFO, fmt, ex;
+	const char *parse = NULL;
 
 	memset(&o, 0, sizeof(o));
 	o.so_progress = -1;
@@ -135,6 +140,9 @@ main(int argc, char *argv[])
 				usage();
 			}
 			break;
+		case 'p':
+			parse = optarg;
+			break;
 		case 'h':
 			help();
 			return NAUT_EX_OK;
@@ -144,6 +152,14 @@ main(int argc, char *argv[])
 		default:
 			usage();
 		}
+	}
+	if (parse != NULL) {
+		if (optind + 1 != argc) {
+			fprintf(stderr, "naut-supervisor: --parse wants "
+			    "TEMPLATE FILE\n");
+			usage();
+		}
+		return sup_parse_cmd(parse, argv[optind]);
 	}
 	if (optind != argc) {
 		fprintf(stderr, "naut-supervisor: unexpected argument \"%s\"\n",

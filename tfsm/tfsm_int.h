@@ -1,0 +1,116 @@
+/*
+ * tfsm internals, shared by the files of tfsm/ only (nothing outside this
+ * directory includes it).
+ */
+#ifndef NAUT_TFSM_INT_H
+#define NAUT_TFSM_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "tfsm.h"
+
+#define TFSM_NAME_MAX	48	/* textfsm's MAX_NAME_LEN */
+
+/* A growable byte buffer. */
+struct tfsm_buf {
+	char	*b;
+	size_t	 len, cap;
+};
+void	tfsm_buf_add(struct tfsm_buf *, const void *, size_t);
+void	tfsm_buf_addc(struct tfsm_buf *, char);
+void	tfsm_buf_adds(struct tfsm_buf *, const char *);
+void	tfsm_buf_printf(struct tfsm_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* A Python re pattern translated for PCRE2. */
+struct tfsm_rx {
+	char		 *rx_pat;	/* PCRE2 pattern, NUL-terminated */
+	size_t		  rx_len;
+	uint32_t	  rx_ngroups;
+	char		**rx_names;	/* [1..ngroups]: name or NULL */
+	int		  rx_ascii;	/* (?a): no UCP */
+};
+/* Translate Python re syntax (3.11, as textfsm's re.match sees it) into a
+ * PCRE2 pattern with the same meaning, or fail with a message (no "file:"
+ * prefix) in err.  Named groups become numbered ones; rx_names keeps the
+ * names.  Returns 0 or -1. */
+int		 tfsm_rx_translate(const char *py, size_t len, struct tfsm_rx *,
+		    char *err, size_t errlen);
+void		 tfsm_rx_clear(struct tfsm_rx *);
+/* Compile a translation anchored at the start (re.match) with UTF+UCP and
+ * JIT.  NULL with a message on error. */
+pcre2_code	*tfsm_rx_compile(const struct tfsm_rx *, char *err,
+		    size_t errlen);
+
+/* Input text as Python's str.splitlines() after errors="replace". */
+struct tfsm_lines {
+	char	 *l_text;		/* sanitised copy */
+	size_t	 *l_off, *l_len;
+	size_t	  l_n;
+};
+void	tfsm_lines_split(const char *, size_t, struct tfsm_lines *);
+void	tfsm_lines_free(struct tfsm_lines *);
+/* Replace invalid UTF-8 with U+FFFD (maximal subparts, like Python). */
+void	tfsm_utf8_sanitise(const char *, size_t, struct tfsm_buf *);
+/* 1 if s[0..len) is valid UTF-8. */
+int	tfsm_utf8_valid(const char *, size_t);
+/* Length of the longest valid UTF-8 prefix. */
+size_t	tfsm_utf8_prefix(const char *, size_t);
+
+enum tfsm_lineop { LOP_NEXT, LOP_CONTINUE, LOP_ERROR };
+enum tfsm_recop { ROP_NONE, ROP_RECORD, ROP_CLEAR, ROP_CLEARALL };
+#define TFSM_ST_SAME	(-1)
+#define TFSM_ST_END	(-2)
+#define TFSM_ST_EOF	(-3)
+
+struct tfsm_value {
+	char		*v_name;
+	char		*v_regex;	/* as written */
+	char		*v_tmpl;	/* (?P<name>... */
+	unsigned	 v_opts;	/* TFSM_* bits */
+	unsigned char	 v_order[5];	/* options in declaration order */
+	int		 v_nopts;
+	pcre2_code	*v_list_re;	/* List with nested groups, or NULL */
+	uint32_t	 v_list_groups;
+	size_t		 v_nkeys;	/* named nested groups */
+	char		**v_keys;
+	uint32_t	*v_keygrp;	/* their group numbers */
+};
+
+/* A named group of a rule that assigns a Value. */
+struct tfsm_assign {
+	uint32_t	a_group;
+	size_t		a_value;
+};
+
+struct tfsm_rule {
+	int			 r_line;
+	pcre2_code		*r_re;
+	struct tfsm_assign	*r_assign;	/* in group order */
+	size_t			 r_nassign;
+	enum tfsm_lineop	 r_lineop;
+	enum tfsm_recop		 r_recop;
+	int			 r_next;	/* state index or TFSM_ST_* */
+	char			*r_next_name;	/* as written (Error message) */
+};
+
+struct tfsm_state {
+	char			*s_name;
+	int			 s_line;
+	struct tfsm_rule	*s_rules;
+	size_t			 s_nrules;
+};
+
+struct tfsm_tpl {
+	char			*t_file;
+	struct tfsm_value	*t_values;
+	size_t			 t_nvalues;
+	struct tfsm_state	*t_states;
+	size_t			 t_nstates;
+	int			 t_start;
+	int			 t_has_eof;	/* an EOF state was declared */
+	uint32_t		 t_maxgroups;	/* for the match data */
+};
+
+#endif
