@@ -1,0 +1,7 @@
+Value A (\w+)
+
+Start
+  ^${A} -> Continue Other
+
+Other
+  ^x

@@ -1,0 +1,4 @@
+Value A-B (\w+)
+
+Start
+  ^${A-B}

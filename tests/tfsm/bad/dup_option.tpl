@@ -1,0 +1,4 @@
+Value Key,Key A (\w+)
+
+Start
+  ^${A}

@@ -1,0 +1,5 @@
+Value A (\w+)
+Value A (\d+)
+
+Start
+  ^${A}

@@ -1,0 +1,5 @@
+Value A (\w+)
+
+Start
+  ^a ${A} -> Record
+  ^bad -> Error "bad line seen"

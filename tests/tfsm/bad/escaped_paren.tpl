@@ -1,0 +1,4 @@
+Value A (\(x)
+
+Start
+  ^${A}

@@ -1,0 +1,4 @@
+Value List L ((a)(b))
+
+Start
+  ^x(?: ${L})?

@@ -1,0 +1,3 @@
+Value A (\w+)
+Start
+  ^${A}

@@ -1,0 +1,4 @@
+Value A (\h)
+
+Start
+  ^${A}

@@ -1,0 +1,4 @@
+Value A (\w+)
+
+Start
+  ^(?<=a|bc)${A}

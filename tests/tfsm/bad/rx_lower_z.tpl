@@ -1,0 +1,4 @@
+Value A (\w+)
+
+Start
+  ^${A}\z

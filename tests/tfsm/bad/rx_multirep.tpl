@@ -1,0 +1,4 @@
+Value A (a**)
+
+Start
+  ^${A}

@@ -1,0 +1,4 @@
+Value A (\p{L})
+
+Start
+  ^${A}

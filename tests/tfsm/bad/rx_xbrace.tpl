@@ -1,0 +1,4 @@
+Value A (\x{41})
+
+Start
+  ^${A}

@@ -1,0 +1,4 @@
+Value Sticky A (\w+)
+
+Start
+  ^${A}

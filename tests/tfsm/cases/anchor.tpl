@@ -1,0 +1,6 @@
+Value A (\S+)
+Value B (\S*)
+
+Start
+  ^${A}
+  ^\s+${B} -> Record

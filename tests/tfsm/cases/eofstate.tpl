@@ -1,0 +1,6 @@
+Value A (\w+)
+
+Start
+  ^a ${A}
+
+EOF

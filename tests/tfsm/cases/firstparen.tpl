@@ -1,0 +1,5 @@
+Value X (a)|(b)
+Value Y (\w+)
+
+Start
+  ^${X} ${Y} -> Record

@@ -1,0 +1,6 @@
+Value Key NAME (\S+)
+Value Key,Filldown HOST (\S+)
+
+Start
+  ^host ${HOST}
+  ^name ${NAME} -> Record

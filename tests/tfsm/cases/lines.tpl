@@ -1,0 +1,4 @@
+Value L (.*)
+
+Start
+  ^${L} -> Record

@@ -1,0 +1,8 @@
+Value A (\w+)
+
+Start
+  ^a ${A} -> Record
+  ^b ${A}
+  ^stop -> End
+
+End
