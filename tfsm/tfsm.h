@@ -38,7 +38,7 @@ struct tfsm_limits {
 #define TFSM_MATCH_LIMIT	1000000
 #define TFSM_DEPTH_LIMIT	10000
 #define TFSM_HEAP_KIB		(64 * 1024)
-#define TFSM_JIT_STACK		(4 * 1024 * 1024)
+#define TFSM_JIT_STACK		(8 * 1024 * 1024)
 #define TFSM_MAX_ROWS		1000000
 
 /* Why a parse failed. */
@@ -106,4 +106,20 @@ int		 tfsm_json(const struct tfsm_tpl *, const struct tfsm_res *,
 /* A JSON string (quotes included) of s[0..len). */
 void		 tfsm_json_str(const char *s, size_t len, FILE *);
 
+/* A Python re pattern translated for PCRE2 (the engine's own step, public
+ * so its cmocka suite and any other PCRE2 user in naut can call it). */
+struct tfsm_rx {
+	char		 *rx_pat;	/* PCRE2 pattern, NUL-terminated */
+	size_t		  rx_len;
+	uint32_t	  rx_ngroups;
+	char		**rx_names;	/* [1..ngroups]: name or NULL */
+	int		  rx_ascii;	/* (?a): no UCP */
+};
+/* Translate Python re syntax (3.11, as textfsm's re.match sees it) into a
+ * PCRE2 pattern with the same meaning, or fail with a message (no "file:"
+ * prefix) in err.  Named groups become numbered ones; rx_names keeps the
+ * names.  Returns 0 or -1. */
+int		 tfsm_rx_translate(const char *py, size_t len, struct tfsm_rx *,
+		    char *err, size_t errlen);
+void		 tfsm_rx_clear(struct tfsm_rx *);
 #endif

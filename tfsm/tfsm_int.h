@@ -23,21 +23,6 @@ void	tfsm_buf_adds(struct tfsm_buf *, const char *);
 void	tfsm_buf_printf(struct tfsm_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* A Python re pattern translated for PCRE2. */
-struct tfsm_rx {
-	char		 *rx_pat;	/* PCRE2 pattern, NUL-terminated */
-	size_t		  rx_len;
-	uint32_t	  rx_ngroups;
-	char		**rx_names;	/* [1..ngroups]: name or NULL */
-	int		  rx_ascii;	/* (?a): no UCP */
-};
-/* Translate Python re syntax (3.11, as textfsm's re.match sees it) into a
- * PCRE2 pattern with the same meaning, or fail with a message (no "file:"
- * prefix) in err.  Named groups become numbered ones; rx_names keeps the
- * names.  Returns 0 or -1. */
-int		 tfsm_rx_translate(const char *py, size_t len, struct tfsm_rx *,
-		    char *err, size_t errlen);
-void		 tfsm_rx_clear(struct tfsm_rx *);
 /* Compile a translation anchored at the start (re.match) with UTF+UCP and
  * JIT.  NULL with a message on error. */
 pcre2_code	*tfsm_rx_compile(const struct tfsm_rx *, char *err,
