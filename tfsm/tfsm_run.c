@@ -239,8 +239,9 @@ record(struct run *r, int line)
 				v->cur.c_nitems = v->nitems;
 				v->cur.c_items = arena_alloc(res->a, (v->nitems +
 				    1) * sizeof(*v->items));
-				memcpy((void *)v->cur.c_items, v->items,
-				    v->nitems * sizeof(*v->items));
+				if (v->nitems > 0)
+					memcpy((void *)v->cur.c_items, v->items,
+					    v->nitems * sizeof(*v->items));
 			}
 		}
 		row[i] = v->cur;
