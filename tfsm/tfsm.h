@@ -106,6 +106,19 @@ int		 tfsm_json(const struct tfsm_tpl *, const struct tfsm_res *,
 /* A JSON string (quotes included) of s[0..len). */
 void		 tfsm_json_str(const char *s, size_t len, FILE *);
 
+/* An ntc-templates style index (tfsm_index.c): a directory holding an
+ * "index" file and the templates it names. */
+struct tfsm_index;
+struct tfsm_index *tfsm_index_load(const char *dir, char *err, size_t);
+void		 tfsm_index_free(struct tfsm_index *);
+/* The template for a platform (index name) and command: 0 with its path,
+ * -1 if no row matches.  hostname may be NULL. */
+int		 tfsm_index_lookup(const struct tfsm_index *,
+		    const char *platform, const char *command,
+		    const char *hostname, char *path, size_t pathlen);
+/* naut's platform name as the index writes it. */
+const char	*tfsm_index_platform(const char *);
+
 /* A Python re pattern translated for PCRE2 (the engine's own step, public
  * so its cmocka suite and any other PCRE2 user in naut can call it). */
 struct tfsm_rx {

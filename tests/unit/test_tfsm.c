@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -242,6 +243,60 @@ test_tfsm_template_errors(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x.tpl: "));
 }
 
+/* An index as ntc-templates writes one: completion, first row wins, an
+ * empty cell matches everything, a bad row is file:line. */
+static void
+test_tfsm_index(void **state)
+{
+	char dir[] = "/tmp/test_tfsm.XXXXXX", path[4200], err[512];
+	struct tfsm_index *ix;
+	FILE *fp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/index", dir);
+	fp = fopen(path, "w");
+	fputs("# comment\n\nTemplate, Hostname, Platform, Command\n\n"
+	    "ios_ver.tpl, .*, cisco_ios, sh[[ow]] ver[[sion]]\n"
+	    "ios_int.tpl, , cisco_ios, sh[[ow]] ip int[[erface]] br[[ief]]\n"
+	    "any_int.tpl, , , sh[[ow]] int[[erfaces]]\n", fp);
+	fclose(fp);
+	ix = tfsm_index_load(dir, err, sizeof(err));
+	if (ix == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(tfsm_index_lookup(ix, "cisco_ios", "sh ver", NULL,
+	    path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "/ios_ver.tpl"));
+	assert_int_equal(tfsm_index_lookup(ix, "cisco_ios", "show version",
+	    "r1", path, sizeof(path)), 0);
+	assert_int_equal(tfsm_index_lookup(ix, "cisco_ios", "show ip int br",
+	    NULL, path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "/ios_int.tpl"));
+	assert_int_equal(tfsm_index_lookup(ix, "arista_eos", "show int",
+	    NULL, path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "/any_int.tpl"));
+	assert_int_equal(tfsm_index_lookup(ix, "arista_eos", "show version",
+	    NULL, path, sizeof(path)), -1);
+	assert_int_equal(tfsm_index_lookup(ix, "cisco_ios", "shw ver", NULL,
+	    path, sizeof(path)), -1);
+	tfsm_index_free(ix);
+	assert_string_equal(tfsm_index_platform("junos"), "juniper_junos");
+	assert_string_equal(tfsm_index_platform("arista_eos"), "arista_eos");
+	snprintf(path, sizeof(path), "%s/index", dir);
+	fp = fopen(path, "w");
+	fputs("Template, Platform, Command\nok.tpl, x, y\n../up.tpl, x, y\n",
+	    fp);
+	fclose(fp);
+	assert_null(tfsm_index_load(dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "/index:3: template must be"));
+	fp = fopen(path, "w");
+	fputs("Template, Platform, Command\nok.tpl, (x, y\n", fp);
+	fclose(fp);
+	assert_null(tfsm_index_load(dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "/index:2: bad regex"));
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -253,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_tfsm_max_rows),
 		cmocka_unit_test(test_tfsm_text),
 		cmocka_unit_test(test_tfsm_template_errors),
+		cmocka_unit_test(test_tfsm_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
