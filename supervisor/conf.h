@@ -267,7 +267,13 @@ struct conf_job {
 	size_t			 nrequests;
 	struct conf_nc_rpc	*rpcs;
 	size_t			 nrpcs;
+	uint8_t			 parse;		/* CONF_PARSE_* */
+	const char		*parse_template; /* CONF_PARSE_TEMPLATE */
+	struct conf_pos		 parse_pos;
 };
+#define CONF_PARSE_NONE		0
+#define CONF_PARSE_INDEX	1	/* by supervisor.templates' indexes */
+#define CONF_PARSE_TEMPLATE	2	/* one template for every command */
 
 struct conf_tm_ssh {
 	const char		*command;
@@ -340,6 +346,9 @@ struct conf_supervisor {
 	int			 log_format;	/* -1 = auto (json off a tty) */
 	uint8_t			 log_level;
 	uint8_t			 workers_auto;
+	const char	       **templates;	/* TextFSM index directories */
+	size_t			 ntemplates;
+	struct conf_pos		 templates_pos;
 };
 
 struct conf {

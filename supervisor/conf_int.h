@@ -135,4 +135,9 @@ const struct conf_secret *conf_secret_get(struct conf_ctx *, struct conf *,
 int	conf_check_readable(struct conf_ctx *, const char *path,
 	    struct conf_pos, const char *what);
 
+/* conf_parse.c: parse: and supervisor.templates (TextFSM). */
+int	conf_parse_job(struct conf_ctx *, struct conf_job *,
+	    const struct ynode *);
+int	conf_parse_check(struct conf_ctx *, const struct conf *);
+
 #endif

@@ -14,7 +14,7 @@
 static const char *const select_keys[] = { "groups", "tags", "names",
     "transports", "platforms", NULL };
 static const char *const job_keys[] = { "name", "select", "mode", "scrub",
-    "commands", "requests", "rpcs", NULL };
+    "commands", "requests", "rpcs", "parse", NULL };
 static const char *const req_keys[] = { "method", "path", "body", "headers",
     NULL };
 static const char *const rpc_keys[] = { "op", "source", "filter", "body",
@@ -300,6 +300,8 @@ job_parse(struct conf_ctx *ctx, struct conf *c, struct conf_job *j,
 		else
 			rc = -1;
 	}
+	if ((x = conf_map_get(m, "parse")) != NULL)
+		rc |= conf_parse_job(ctx, j, x);
 	if ((x = conf_map_get(m, "commands")) != NULL)
 		rc |= cv_strlist(ctx, x, "commands", &j->commands,
 		    &j->ncommands);

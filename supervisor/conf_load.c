@@ -101,6 +101,8 @@ conf_parse_tree(struct conf_ctx *ctx, struct conf *c, const struct ynode *root)
 		rc |= conf_telemetry_parse(ctx, c, v);
 	if (rc == 0)
 		rc |= conf_jobs_check(ctx, c);
+	if (rc == 0)
+		rc |= conf_parse_check(ctx, c);
 	return rc;
 }
 

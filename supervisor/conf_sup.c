@@ -17,7 +17,7 @@
 static const char *const sup_keys[] = { "workers", "max_concurrent",
     "global_timeout", "drain_timeout", "metrics_listen", "output_dir",
     "name", "user", "group", "read_group", "max_sessions_per_worker",
-    "log", NULL };
+    "log", "templates", NULL };
 static const char *const log_keys[] = { "format", "level", NULL };
 
 /* A segment name becomes part of a path: keep it to a safe alphabet. */
@@ -167,6 +167,10 @@ sup_parse(struct conf_ctx *ctx, struct conf *c, const struct ynode *m)
 				rc = -1;
 			} else
 				c->sup.metrics_listen = s;
+		} else if (strcmp(k->s, "templates") == 0) {
+			c->sup.templates_pos = v->pos;
+			rc |= cv_strlist(ctx, v, "templates", &c->sup.templates,
+			    &c->sup.ntemplates);
 		} else if (strcmp(k->s, "output_dir") == 0) {
 			if (cv_string(ctx, v, "output_dir",
 			    &c->sup.output_dir) != 0)

@@ -100,6 +100,8 @@ sup_results_write(struct sup *s, const struct wrk_rec *r)
 	    (unsigned long long)r->wr_bytes);
 	if (r->wr_code >= 0)
 		fprintf(fp, ",\"exit_code\":%d", r->wr_code);
+	if (r->wr_parsed)
+		fprintf(fp, ",\"rows\":%llu", (unsigned long long)r->wr_rows);
 	put_str(fp, "error", msg);
 	fputs("}\n", fp);
 }

@@ -63,6 +63,8 @@ struct wrk_rec {
 	uint64_t	wr_time_ms;	/* CLOCK_REALTIME at the end */
 	uint64_t	wr_dur_ms;
 	uint64_t	wr_bytes;
+	uint32_t	wr_parsed;	/* RESULT: rows were parsed (parse:) */
+	uint64_t	wr_rows;	/* ... this many */
 	char		wr_event[24];		/* log event name */
 	char		wr_msg[WRK_MSG_MAX];	/* error text or log line */
 	double		wr_value;		/* POINT value, POLL seconds */

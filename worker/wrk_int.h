@@ -49,7 +49,24 @@ struct wrk {
 	char		       **w_outnames[CONF_TRANSPORT_COUNT]; /* per step */
 	struct rest_engine	*w_rest;	/* wrk_rest.c: the CURLM, or NULL */
 	struct wrk_tm		*w_tm;		/* daemon mode (wrk_tm.c) */
+	struct wrk_parse	*w_parse;	/* the job's parse:, or NULL */
 };
+
+/* wrk_parse.c: a job's parse: (TextFSM). */
+struct wrk_parse;
+struct wrk_parsed {
+	char		*json;		/* the rows, to free */
+	size_t		 jsonlen;
+	size_t		 rows;
+	int		 required;	/* the template has Required values */
+	char		 err[WRK_MSG_MAX];
+};
+struct wrk_parse *wrk_parse_new(const struct conf *, const struct conf_job *);
+void		 wrk_parse_free(struct wrk_parse *);
+/* 0 parsed, 1 no template for this command, -1 failed (out->err). */
+int		 wrk_parse_run(struct wrk_parse *, const struct conf_device *,
+		    const char *cmd, const char *text, size_t len,
+		    struct wrk_parsed *out);
 
 struct kh	*wrk_knownhosts(struct wrk *, const char *path);
 void		 wrk_send(struct wrk *, const struct wrk_rec *);

@@ -287,6 +287,7 @@ wrk_main(const struct wrk_heritage *h)
 	w.w_kh = htab_new(4);
 	for (i = 0; i < CONF_TRANSPORT_COUNT && h->wh_job != NULL; i++)
 		w.w_outnames[i] = wrk_out_names(h->wh_job, (unsigned)i);
+	w.w_parse = wrk_parse_new(h->wh_conf, h->wh_job);
 	w.w_ctr = shm_ctr(h->wh_shm, h->wh_index);
 	shm_worker_set(h->wh_shm, h->wh_index, getpid(), NAUT_WSTATE_RUNNING);
 
@@ -372,6 +373,7 @@ wrk_main(const struct wrk_heritage *h)
 			free(w.w_outnames[i][k]);
 		free(w.w_outnames[i]);
 	}
+	wrk_parse_free(w.w_parse);
 	evdns_base_free(w.w_dns, 0);
 	event_base_free(w.w_base);
 	libssh2_exit();

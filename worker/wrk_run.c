@@ -64,8 +64,9 @@ run_params(const struct conf_device *d, struct breaker_params *bp)
 }
 
 static void
-run_record(struct wrk_run *r, uint32_t type, size_t cmd, enum naut_err err,
-    int code, uint64_t bytes, const char *msg)
+run_record_rows(struct wrk_run *r, uint32_t type, size_t cmd,
+    enum naut_err err, int code, uint64_t bytes, const char *msg,
+    int64_t rows)
 {
 	struct wrk_rec rec;
 
@@ -79,9 +80,19 @@ run_record(struct wrk_run *r, uint32_t type, size_t cmd, enum naut_err err,
 	rec.wr_time_ms = clock_wall_ms();
 	rec.wr_dur_ms = r->t_attempt ? clock_mono_ms() - r->t_attempt : 0;
 	rec.wr_bytes = bytes;
+	rec.wr_parsed = rows >= 0;
+	rec.wr_rows = rows >= 0 ? (uint64_t)rows : 0;
 	if (msg != NULL)
 		snprintf(rec.wr_msg, sizeof(rec.wr_msg), "%s", msg);
 	wrk_send(r->w, &rec);
+}
+
+/* A record without parsed rows. */
+static void
+run_record(struct wrk_run *r, uint32_t type, size_t cmd, enum naut_err err,
+    int code, uint64_t bytes, const char *msg)
+{
+	run_record_rows(r, type, cmd, err, code, bytes, msg, -1);
 }
 
 /* Update this device's record in the segment; only its owner writes it. */
@@ -182,6 +193,62 @@ scrub_wanted(const struct conf_job *j)
 	return j->scrub != 0;
 }
 
+/*
+ * parse: the saved text's rows as <step>.json beside it, written the same
+ * atomic way; the step's record counts them.  0 when this recorded the
+ * step, 1 when there was nothing to parse it with.
+ */
+static int
+run_parse(struct wrk_run *r, size_t cmd, const char *data, size_t dlen,
+    int code, uint64_t len)
+{
+	const char *txt = r->w->w_outnames[CONF_TRANSPORT_SSH][cmd];
+	const char *msg = NULL;
+	struct wrk_parsed pr;
+	char name[192], err[256];
+	size_t n = strlen(txt);
+	int rc;
+
+	rc = wrk_parse_run(r->w->w_parse, r->dev, r->w->w_h->wh_job->
+	    commands[cmd], data, dlen, &pr);
+	if (rc > 0) {
+		wrk_log_event(r->w, LOG_LVL_WARN, r->idx, "parse_skipped",
+		    NAUT_ERR_OK, -1, "device %s: %s", r->dev->name, pr.err);
+		return 1;
+	}
+	if (rc < 0) {
+		wrk_log_event(r->w, LOG_LVL_WARN, r->idx, "parse_failed",
+		    NAUT_ERR_PARSE, -1, "device %s: %s", r->dev->name, pr.err);
+		run_record_rows(r, WRK_REC_RESULT, cmd, NAUT_ERR_PARSE, code,
+		    len, pr.err, -1);
+		return 0;
+	}
+	if (n > 4 && strcmp(txt + n - 4, ".txt") == 0)
+		n -= 4;
+	snprintf(name, sizeof(name), "%.*s.json", (int)n, txt);
+	if (wrk_out_write(r->w->w_h->wh_outdir, r->dev->name, name, pr.json,
+	    pr.jsonlen, err, sizeof(err)) != 0) {
+		wrk_log_event(r->w, LOG_LVL_WARN, r->idx, "save_failed",
+		    NAUT_ERR_INTERNAL, -1, "device %s: %s", r->dev->name, err);
+		run_record_rows(r, WRK_REC_RESULT, cmd, NAUT_ERR_INTERNAL, code,
+		    len, err, -1);
+		r->save_failed = 1;
+	} else {
+		/* Required Values and no row: the template did not fit. */
+		if (pr.rows == 0 && pr.required) {
+			msg = "parsed no rows, and the template has Required "
+			    "values: does it fit this output?";
+			wrk_log_event(r->w, LOG_LVL_WARN, r->idx, "parse_empty",
+			    NAUT_ERR_OK, -1, "device %s: step %zu %s",
+			    r->dev->name, cmd + 1, msg);
+		}
+		run_record_rows(r, WRK_REC_RESULT, cmd, NAUT_ERR_OK, code, len,
+		    msg, (int64_t)pr.rows);
+	}
+	free(pr.json);
+	return 0;
+}
+
 static void
 run_output(void *arg, size_t cmd, const char *out, size_t len, int code)
 {
@@ -205,7 +272,8 @@ run_output(void *arg, size_t cmd, const char *out, size_t len, int code)
 		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_INTERNAL, code, len,
 		    err);
 		r->save_failed = 1;
-	} else
+	} else if (r->w->w_parse == NULL || r->dev->p.transport !=
+	    CONF_TRANSPORT_SSH || run_parse(r, cmd, data, clen, code, len) != 0)
 		run_record(r, WRK_REC_RESULT, cmd, NAUT_ERR_OK, code, len,
 		    NULL);
 	free(clean);
