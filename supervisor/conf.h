@@ -275,12 +275,16 @@ struct conf_job {
 #define CONF_PARSE_INDEX	1	/* by supervisor.templates' indexes */
 #define CONF_PARSE_TEMPLATE	2	/* one template for every command */
 
+struct tfsm_tpl;
+
 struct conf_tm_ssh {
 	const char		*command;
 	const char		*regex;
 	regex_t			 re;
 	uint32_t		 value_group;
 	struct conf_tag		*labels;	/* label -> group number text */
+	const char		*template;	/* TextFSM, instead of regex */
+	struct tfsm_tpl		*tpl;		/* compiled at load, shared */
 };
 
 struct conf_tm_rest {

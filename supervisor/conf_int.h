@@ -139,5 +139,9 @@ int	conf_check_readable(struct conf_ctx *, const char *path,
 int	conf_parse_job(struct conf_ctx *, struct conf_job *,
 	    const struct ynode *);
 int	conf_parse_check(struct conf_ctx *, const struct conf *);
+int	conf_parse_tm_template(struct conf_ctx *, struct conf_tm_ssh *,
+	    const struct ynode *entry, const struct ynode *tpl);
+/* conf_telemetry.c */
+int	conf_label_name_ok(const char *);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf_int.h"
+#include "tfsm.h"
 #include "htab.h"
 #include "xmem.h"
 
@@ -201,10 +202,13 @@ conf_free(struct conf *c)
 		return;
 	for (i = 0; i < c->nplatforms; i++)
 		conf_platform_release(c->platforms[i]);
-	for (i = 0; i < c->ntelemetry; i++)
+	for (i = 0; i < c->ntelemetry; i++) {
 		if (c->telemetry[i].ssh != NULL &&
 		    c->telemetry[i].ssh->regex != NULL)
 			regfree(&c->telemetry[i].ssh->re);
+		if (c->telemetry[i].ssh != NULL)
+			tfsm_free(c->telemetry[i].ssh->tpl);
+	}
 	for (i = 0; i < c->nsecrets; i++) {
 		struct conf_secret *s = c->secrets[i];
 

@@ -12,6 +12,9 @@
 #include "conf_int.h"
 #include "tfsm.h"
 
+/* tm_parse.h's TM_MAX_LABELS (8) less the "field" label. */
+#define TM_TEMPLATE_MAX_KEYS	7
+
 static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes",
     "YES", "on", "On", "ON", NULL };
 static const char *const no[] = { "false", "False", "FALSE", "no", "No",
@@ -85,6 +88,52 @@ conf_parse_check(struct conf_ctx *ctx, const struct conf *c)
 			rc = -1;
 		}
 		tfsm_index_free(ix);
+	}
+	return rc;
+}
+
+/*
+ * telemetry ssh: template: instead of regex:.  Each row gives one gauge
+ * per numeric field, labelled by the row's Key fields and by "field", the
+ * Value's name; so Key names must be valid label names, and with "field"
+ * fit the label limit.
+ */
+int
+conf_parse_tm_template(struct conf_ctx *ctx, struct conf_tm_ssh *s,
+    const struct ynode *entry, const struct ynode *x)
+{
+	char err[512];
+	size_t i, nkeys = 0;
+	int rc = 0;
+
+	if (conf_map_get(entry, "regex") != NULL || conf_map_get(entry,
+	    "value") != NULL || conf_map_get(entry, "labels") != NULL) {
+		conf_err(ctx, x->pos, "telemetry ssh: template: replaces "
+		    "regex:, value: and labels:; give one or the other");
+		return -1;
+	}
+	if (cv_string(ctx, x, "ssh.template", &s->template) != 0)
+		return -1;
+	if ((s->tpl = tfsm_load(s->template, err, sizeof(err))) == NULL) {
+		conf_err(ctx, x->pos, "ssh.template: %s", err);
+		return -1;
+	}
+	for (i = 0; i < tfsm_nvalues(s->tpl); i++) {
+		if (!(tfsm_value_opts(s->tpl, i) & TFSM_KEY))
+			continue;
+		nkeys++;
+		if (!conf_label_name_ok(tfsm_value_name(s->tpl, i)) ||
+		    strcmp(tfsm_value_name(s->tpl, i), "field") == 0) {
+			conf_err(ctx, x->pos, "ssh.template: Key Value \"%s\" "
+			    "is not a usable Prometheus label name",
+			    tfsm_value_name(s->tpl, i));
+			rc = -1;
+		}
+	}
+	if (nkeys + 1 > TM_TEMPLATE_MAX_KEYS + 1) {
+		conf_err(ctx, x->pos, "ssh.template: %zu Key Values; telemetry "
+		    "takes at most %d", nkeys, TM_TEMPLATE_MAX_KEYS);
+		rc = -1;
 	}
 	return rc;
 }

@@ -13,7 +13,8 @@
 
 static const char *const tm_keys[] = { "name", "select", "interval",
     "metric", "stale_after", "ssh", "rest", "netconf", NULL };
-static const char *const tm_ssh_keys[] = { "command", "regex", "value",
+static const char *const tm_ssh_keys[] = { "command", "regex", "template",
+    "value",
     "labels", NULL };
 static const char *const tm_rest_keys[] = { "path", "pointer", "pointers",
     NULL };
@@ -33,8 +34,8 @@ metric_name_ok(const char *s)
 	return 1;
 }
 
-static int
-label_name_ok(const char *s)
+int
+conf_label_name_ok(const char *s)
 {
 	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 	    *s == '_') || strncmp(s, "__", 2) == 0)
@@ -63,9 +64,11 @@ tm_ssh_parse(struct conf_ctx *ctx, struct conf_tm_ssh *s, const struct ynode *m)
 		conf_err(ctx, m->pos, "telemetry ssh needs a command");
 		rc = -1;
 	}
+	if ((x = conf_map_get(m, "template")) != NULL)
+		return rc | conf_parse_tm_template(ctx, s, m, x);
 	if ((rx = conf_map_get(m, "regex")) == NULL) {
 		conf_err(ctx, m->pos, "telemetry ssh needs a regex that "
-		    "captures the value");
+		    "captures the value, or a TextFSM template:");
 		return -1;
 	}
 	if (cv_string(ctx, rx, "ssh.regex", &s->regex) != 0) {
@@ -97,7 +100,7 @@ tm_ssh_parse(struct conf_ctx *ctx, struct conf_tm_ssh *s, const struct ynode *m)
 			const struct ynode *lv = x->items[2 * i + 1];
 			uint64_t g;
 
-			if (!label_name_ok(t->key)) {
+			if (!conf_label_name_ok(t->key)) {
 				conf_err(ctx, x->items[2 * i]->pos, "\"%s\" is "
 				    "not a valid Prometheus label name",
 				    t->key);

@@ -142,6 +142,9 @@ tm_parse_output(const struct conf_telemetry *t, unsigned transport,
 {
 	switch (transport) {
 	case CONF_TRANSPORT_SSH:
+		if (t->ssh != NULL && t->ssh->tpl != NULL)
+			return tm_parse_template(t->ssh, out, len, emit, arg,
+			    err, errlen);
 		if (t->ssh != NULL)
 			return tm_parse_ssh(t->ssh, out, len, emit, arg, err,
 			    errlen);

@@ -38,6 +38,11 @@ int	tm_parse_number(const char *, size_t, double *);
 int	tm_parse_ssh(const struct conf_tm_ssh *t, const char *out, size_t len,
 	    tm_emit_fn *emit, void *arg, char *err, size_t errlen);
 
+/* tm_tfsm.c: the same from a TextFSM template (t->tpl), one value per
+ * numeric field of each row, labelled by the Key fields and "field". */
+int	tm_parse_template(const struct conf_tm_ssh *t, const char *out,
+	    size_t len, tm_emit_fn *emit, void *arg, char *err, size_t errlen);
+
 /*
  * The label that names each value of a rest: entry's pointers: mapping
  * (its key); a single pointer: gives a value without it.
