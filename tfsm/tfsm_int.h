@@ -28,14 +28,10 @@ void	tfsm_buf_printf(struct tfsm_buf *, const char *, ...)
 pcre2_code	*tfsm_rx_compile(const struct tfsm_rx *, char *err,
 		    size_t errlen);
 
-/* Input text as Python's str.splitlines() after errors="replace". */
-struct tfsm_lines {
-	char	 *l_text;		/* sanitised copy */
-	size_t	 *l_off, *l_len;
-	size_t	  l_n;
-};
-void	tfsm_lines_split(const char *, size_t, struct tfsm_lines *);
-void	tfsm_lines_free(struct tfsm_lines *);
+/* The next line of sanitised text from *pos, as Python's str.splitlines()
+ * ends lines: 1 with its start and length, 0 at the end. */
+int	tfsm_line_next(const char *, size_t, size_t *pos, size_t *start,
+	    size_t *len);
 /* Replace invalid UTF-8 with U+FFFD (maximal subparts, like Python). */
 void	tfsm_utf8_sanitise(const char *, size_t, struct tfsm_buf *);
 /* 1 if s[0..len) is valid UTF-8. */

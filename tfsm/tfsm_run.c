@@ -7,7 +7,8 @@
  * rather than reading as "no match", since Python would have matched.
  *
  * Strings in the result point into the sanitised copy of the input,
- * which the result owns, so a parse copies no matched text.
+ * which the result owns, so a parse copies no matched text; lines are
+ * found as the parse reaches them, so End stops the work too.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,8 +29,8 @@ struct tfsm_res {
 	size_t			 nvalues;
 	struct tfsm_cell	*rows;	/* nrows x nvalues */
 	size_t			 nrows, cap;
-	struct tfsm_lines	 lines;
-	struct arena		*a;
+	char			*text;	/* the sanitised input */
+	struct arena		*a;	/* List items; made on first use */
 };
 
 struct run {
@@ -38,7 +39,6 @@ struct run {
 	struct rt_val		*v;
 	pcre2_match_data	*md;
 	pcre2_match_context	*mc;
-	pcre2_jit_stack		*js;
 	size_t			 max_rows, lineno;
 	int			 state;
 	enum tfsm_fail		 why;
@@ -60,6 +60,14 @@ run_fail(struct run *r, enum tfsm_fail why, int line, const char *fmt, ...)
 	return -1;
 }
 
+static void *
+res_alloc(struct tfsm_res *res, size_t n)
+{
+	if (res->a == NULL)
+		res->a = arena_new();
+	return arena_alloc(res->a, n);
+}
+
 static int
 truthy(const struct tfsm_cell *c)
 {
@@ -74,8 +82,13 @@ match(struct run *r, const pcre2_code *re, const char *s, size_t n, int line)
 	PCRE2_UCHAR msg[120];
 	int rc;
 
-	rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, r->md,
-	    r->mc);
+	/* The JIT entry point skips pcre2_match's checks (B1); patterns JIT
+	 * could not compile go to the interpreter, under the same limits. */
+	rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+	    r->md, r->mc);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+		    r->md, r->mc);
 	if (rc > 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -124,8 +137,8 @@ list_add(struct run *r, const struct tfsm_value *tv, struct rt_val *v,
 			return -1;
 	}
 	if (m && tv->v_nkeys > 0) {
-		vals = arena_alloc(r->res->a, tv->v_nkeys * sizeof(*vals));
-		lens = arena_alloc(r->res->a, tv->v_nkeys * sizeof(*lens));
+		vals = res_alloc(r->res, tv->v_nkeys * sizeof(*vals));
+		lens = res_alloc(r->res, tv->v_nkeys * sizeof(*lens));
 		for (k = 0; k < tv->v_nkeys; k++) {
 			group_str(r, tv->v_keygrp[k], v->cur.c_str, &c);
 			vals[k] = c.c_kind == TFSM_STR ? c.c_str : NULL;
@@ -237,7 +250,7 @@ record(struct run *r, int line)
 			if (tv->v_order[k] == TFSM_LIST) {
 				v->cur.c_kind = TFSM_LISTV;
 				v->cur.c_nitems = v->nitems;
-				v->cur.c_items = arena_alloc(res->a, (v->nitems +
+				v->cur.c_items = res_alloc(res, (v->nitems +
 				    1) * sizeof(*v->items));
 				if (v->nitems > 0)
 					memcpy((void *)v->cur.c_items, v->items,
@@ -305,6 +318,9 @@ check_line(struct run *r, const char *s, size_t n, struct tfsm_cell *tmp)
 	return 0;
 }
 
+static _Thread_local pcre2_jit_stack *js_cache;
+static _Thread_local size_t js_size;
+
 static int
 run_setup(struct run *r, const struct tfsm_limits *lim)
 {
@@ -328,10 +344,15 @@ run_setup(struct run *r, const struct tfsm_limits *lim)
 	pcre2_set_match_limit(r->mc, d.tl_match);
 	pcre2_set_depth_limit(r->mc, d.tl_depth);
 	pcre2_set_heap_limit(r->mc, d.tl_heap_kib);
-	/* The default 32 KiB JIT stack fails long lines (B3). */
-	if ((r->js = pcre2_jit_stack_create(32 * 1024, d.tl_jit_stack, NULL))
-	    != NULL)
-		pcre2_jit_stack_assign(r->mc, NULL, r->js);
+	/* The default 32 KiB JIT stack fails long lines (B3).  One stack per
+	 * thread (JIT needs its own), kept: creating one is two syscalls. */
+	if (js_cache == NULL || js_size != d.tl_jit_stack) {
+		pcre2_jit_stack_free(js_cache);
+		js_size = d.tl_jit_stack;
+		js_cache = pcre2_jit_stack_create(32 * 1024, js_size, NULL);
+	}
+	if (js_cache != NULL)
+		pcre2_jit_stack_assign(r->mc, NULL, js_cache);
 	r->v = xcalloc(r->t->t_nvalues + 1, sizeof(*r->v));
 	return 0;
 }
@@ -343,8 +364,8 @@ tfsm_parse(const struct tfsm_tpl *t, const char *text, size_t len,
 {
 	struct run r;
 	struct tfsm_cell *tmp;
-	struct tfsm_lines *l;
-	size_t i;
+	struct tfsm_buf b = { xmalloc(len + 1), 0, len + 1 };
+	size_t i, pos = 0, start, llen;
 	int rc = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -354,14 +375,14 @@ tfsm_parse(const struct tfsm_tpl *t, const char *text, size_t len,
 	r.state = t->t_start;
 	r.res = xcalloc(1, sizeof(*r.res));
 	r.res->nvalues = t->t_nvalues;
-	r.res->a = arena_new();
 	run_setup(&r, lim);
 	tmp = xcalloc(t->t_maxgroups, sizeof(*tmp));
-	l = &r.res->lines;
-	tfsm_lines_split(text, len, l);
-	for (i = 0; i < l->l_n && rc == 0; i++) {
-		r.lineno = i + 1;
-		rc = check_line(&r, l->l_text + l->l_off[i], l->l_len[i], tmp);
+	tfsm_utf8_sanitise(text, len, &b);
+	tfsm_buf_add(&b, "", 0);
+	r.res->text = b.b;
+	while (rc == 0 && tfsm_line_next(b.b, b.len, &pos, &start, &llen)) {
+		r.lineno++;
+		rc = check_line(&r, b.b + start, llen, tmp);
 		if (r.state == TFSM_ST_END || r.state == TFSM_ST_EOF)
 			break;
 	}
@@ -373,7 +394,6 @@ tfsm_parse(const struct tfsm_tpl *t, const char *text, size_t len,
 	free(tmp);
 	pcre2_match_data_free(r.md);
 	pcre2_match_context_free(r.mc);
-	pcre2_jit_stack_free(r.js);
 	if (why != NULL)
 		*why = rc == 0 ? TFSM_OK : r.why;
 	if (rc != 0) {
@@ -388,8 +408,9 @@ tfsm_res_free(struct tfsm_res *res)
 {
 	if (res == NULL)
 		return;
-	tfsm_lines_free(&res->lines);
-	arena_free(res->a);
+	free(res->text);
+	if (res->a != NULL)
+		arena_free(res->a);
 	free(res->rows);
 	free(res);
 }

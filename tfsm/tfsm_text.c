@@ -5,6 +5,7 @@
  * Also the module's growable buffer.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,18 @@ tfsm_utf8_sanitise(const char *s, size_t n, struct tfsm_buf *out)
 	size_t i = 0, l, bad, run = 0;
 
 	while (i < n) {
+		/* Most device output is ASCII: eight bytes at a time. */
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, u + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+			run += 8;
+		}
+		if (i >= n)
+			break;
 		if ((l = utf8_seq(u + i, n - i, &bad)) > 0) {
 			i += l;
 			run += l;
@@ -124,8 +137,14 @@ tfsm_utf8_valid(const char *s, size_t n)
 	return tfsm_utf8_prefix(s, n) == n;
 }
 
-/* Bytes of a line break at t[i] (0 if none): \n \r \r\n \v \f \x1c-\x1e
- * U+0085 U+2028 U+2029, as str.splitlines(). */
+/* Bytes that may start a line break (str.splitlines()): \n \r \v \f
+ * \x1c-\x1e, and the lead bytes of U+0085 (c2 85) and U+2028/9 (e2 80 a8). */
+static const unsigned char brk_lead[256] = {
+	['\n'] = 1, ['\r'] = 1, [0x0b] = 1, [0x0c] = 1, [0x1c] = 1,
+	[0x1d] = 1, [0x1e] = 1, [0xc2] = 1, [0xe2] = 1,
+};
+
+/* Bytes of a line break at t[i] (0 if none). */
 static size_t
 linebreak(const unsigned char *t, size_t n, size_t i)
 {
@@ -133,59 +152,31 @@ linebreak(const unsigned char *t, size_t n, size_t i)
 
 	if (c == '\r')
 		return i + 1 < n && t[i + 1] == '\n' ? 2 : 1;
-	if (c == '\n' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1e))
-		return 1;
-	if (c == 0xc2 && i + 1 < n && t[i + 1] == 0x85)
-		return 2;
-	if (c == 0xe2 && i + 2 < n && t[i + 1] == 0x80 && (t[i + 2] == 0xa8 ||
-	    t[i + 2] == 0xa9))
-		return 3;
-	return 0;
+	if (c == 0xc2)
+		return i + 1 < n && t[i + 1] == 0x85 ? 2 : 0;
+	if (c == 0xe2)
+		return i + 2 < n && t[i + 1] == 0x80 && (t[i + 2] == 0xa8 ||
+		    t[i + 2] == 0xa9) ? 3 : 0;
+	return 1;
 }
 
-void
-tfsm_lines_split(const char *text, size_t len, struct tfsm_lines *l)
+int
+tfsm_line_next(const char *text, size_t len, size_t *pos, size_t *start,
+    size_t *llen)
 {
-	struct tfsm_buf b = { NULL, 0, 0 };
-	const unsigned char *t;
-	size_t i, start = 0, br, cap = 0;
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = *pos, br;
 
-	memset(l, 0, sizeof(*l));
-	tfsm_utf8_sanitise(text, len, &b);
-	tfsm_buf_add(&b, "", 0);
-	l->l_text = b.b;
-	t = (const unsigned char *)b.b;
-	for (i = 0; i < b.len; ) {
-		if ((br = linebreak(t, b.len, i)) == 0) {
-			i++;
-			continue;
+	if (i >= len)
+		return 0;
+	*start = i;
+	for (; i < len; i++)
+		if (brk_lead[t[i]] && (br = linebreak(t, len, i)) > 0) {
+			*llen = i - *start;
+			*pos = i + br;
+			return 1;
 		}
-		if (l->l_n == cap) {
-			cap = cap * 2 + 64;
-			l->l_off = xreallocarray(l->l_off, cap, sizeof(size_t));
-			l->l_len = xreallocarray(l->l_len, cap, sizeof(size_t));
-		}
-		l->l_off[l->l_n] = start;
-		l->l_len[l->l_n++] = i - start;
-		i += br;
-		start = i;
-	}
-	if (start < b.len) {
-		if (l->l_n == cap) {
-			cap++;
-			l->l_off = xreallocarray(l->l_off, cap, sizeof(size_t));
-			l->l_len = xreallocarray(l->l_len, cap, sizeof(size_t));
-		}
-		l->l_off[l->l_n] = start;
-		l->l_len[l->l_n++] = b.len - start;
-	}
-}
-
-void
-tfsm_lines_free(struct tfsm_lines *l)
-{
-	free(l->l_text);
-	free(l->l_off);
-	free(l->l_len);
-	memset(l, 0, sizeof(*l));
+	*llen = len - *start;
+	*pos = len;
+	return 1;
 }
