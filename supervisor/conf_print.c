@@ -101,6 +101,10 @@ print_jobs(FILE *fp, const struct conf *c)
 		if (j->scrub >= 0)
 			fprintf(fp, "    scrub: %s\n", j->scrub ? "true" :
 			    "false");
+		if (j->parse == CONF_PARSE_INDEX)
+			fputs("    parse: true\n", fp);
+		else if (j->parse == CONF_PARSE_TEMPLATE)
+			print_kv(fp, 4, "parse", j->parse_template);
 		if (j->ncommands > 0) {
 			fputs("    commands:\n", fp);
 			for (k = 0; k < j->ncommands; k++) {
@@ -165,8 +169,13 @@ print_telemetry(FILE *fp, const struct conf *c)
 		if (t->ssh != NULL) {
 			fputs("    ssh:\n", fp);
 			print_kv(fp, 6, "command", t->ssh->command);
-			print_kv(fp, 6, "regex", t->ssh->regex);
-			fprintf(fp, "      value: %u\n", t->ssh->value_group);
+			if (t->ssh->template != NULL)
+				print_kv(fp, 6, "template", t->ssh->template);
+			else {
+				print_kv(fp, 6, "regex", t->ssh->regex);
+				fprintf(fp, "      value: %u\n",
+				    t->ssh->value_group);
+			}
 			if (t->ssh->labels != NULL) {
 				fputs("      labels: ", fp);
 				print_map(fp, t->ssh->labels);
@@ -215,6 +224,14 @@ conf_print(const struct conf *c, FILE *fp)
 	print_kv(fp, 2, "metrics_listen", c->sup.metrics_listen);
 	print_kv(fp, 2, "output_dir", c->sup.output_dir);
 	print_kv(fp, 2, "name", c->sup.name);
+	if (c->sup.ntemplates > 0) {
+		fputs("  templates:\n", fp);
+		for (k = 0; k < c->sup.ntemplates; k++) {
+			fputs("    - ", fp);
+			conf_print_str(fp, c->sup.templates[k]);
+			fputc('\n', fp);
+		}
+	}
 	if (c->sup.max_sessions_per_worker != 0)
 		fprintf(fp, "  max_sessions_per_worker: %u\n",
 		    c->sup.max_sessions_per_worker);

@@ -101,5 +101,10 @@ fleet "$F" "$T/nowhere" true '[show version]'
 "$S" -t -c "$F" >"$T/t.out" 2>&1
 [ $? -eq 78 ] && grep -q "templates: .*nowhere/index" "$T/t.out"
 ok $? "a template directory without an index is a fleet error"
+# 5. -T prints parse: and templates:, and what it prints loads again.
+fleet "$F" "$IX" true '[show version]'
+"$S" -T -c "$F" >"$T/T.yaml" 2>&1 && grep -q '^    parse: true$' "$T/T.yaml" &&
+    grep -q "^  templates:" "$T/T.yaml" && "$S" -t -c "$T/T.yaml" >/dev/null 2>&1
+ok $? "-T shows parse: and templates:, and its output loads again"
 no_crashes
 echo "1..$n"
