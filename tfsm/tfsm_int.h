@@ -68,6 +68,9 @@ struct tfsm_assign {
 struct tfsm_rule {
 	int			 r_line;
 	pcre2_code		*r_re;
+	int			 r_first;	/* a line must start so, or -1 */
+	int			 r_fold;	/* ... in either ASCII case */
+	uint32_t		 r_minlen;	/* characters, so <= bytes */
 	struct tfsm_assign	*r_assign;	/* in group order */
 	size_t			 r_nassign;
 	enum tfsm_lineop	 r_lineop;

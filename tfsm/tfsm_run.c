@@ -289,6 +289,10 @@ check_line(struct run *r, const char *s, size_t n, struct tfsm_cell *tmp)
 
 	for (k = 0; k < st->s_nrules; k++) {
 		ru = &st->s_rules[k];
+		if (n < ru->r_minlen || (ru->r_first >= 0 && (n == 0 ||
+		    ((unsigned char)s[0] | (ru->r_fold ? 0x20 : 0)) !=
+		    ru->r_first)))
+			continue;
 		if ((m = match(r, ru->r_re, s, n, ru->r_line)) < 0)
 			return -1;
 		if (m == 0)

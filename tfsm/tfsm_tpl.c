@@ -376,6 +376,35 @@ parse_action(struct tp *p, struct tfsm_rule *r, const char *a, size_t n)
 	return 0;
 }
 
+/*
+ * Most rules fail on most lines at their first character; PCRE2 knows
+ * that character and the shortest match, so the engine can skip the call.
+ * PCRE2 reports a caseless first letter as the letter itself, so letters
+ * are compared in both ASCII cases, and k, s and i (which Unicode case
+ * folding also matches to non-ASCII K, long s, dotted I) are not used.
+ */
+static void
+prefilter(struct tfsm_rule *r)
+{
+	uint32_t type = 0, unit = 0;
+
+	r->r_first = -1;
+	r->r_fold = 0;
+	if (pcre2_pattern_info(r->r_re, PCRE2_INFO_MINLENGTH, &r->r_minlen) != 0)
+		r->r_minlen = 0;
+	if (pcre2_pattern_info(r->r_re, PCRE2_INFO_FIRSTCODETYPE, &type) != 0 ||
+	    type != 1 || pcre2_pattern_info(r->r_re, PCRE2_INFO_FIRSTCODEUNIT,
+	    &unit) != 0 || unit >= 0x80)
+		return;
+	if ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z') {
+		if (strchr("ksi", (int)(unit | 0x20)) != NULL)
+			return;
+		r->r_fold = 1;
+		unit |= 0x20;
+	}
+	r->r_first = (int)unit;
+}
+
 static int
 rule_regex(struct tp *p, struct tfsm_rule *r, const char *m, size_t n)
 {
@@ -411,6 +440,7 @@ rule_regex(struct tp *p, struct tfsm_rule *r, const char *m, size_t n)
 			}
 		if (rx.rx_ngroups + 1 > p->t->t_maxgroups)
 			p->t->t_maxgroups = rx.rx_ngroups + 1;
+		prefilter(r);
 		rc = 0;
 	}
 	tfsm_rx_clear(&rx);
