@@ -96,6 +96,10 @@ ncx_start "$NCX/d11"
 ok $? "netconfd (base:1.0 and 1.1) starts on a private socket"
 ncx_start "$NCX/d10" --protocols=netconf1.0
 ok $? "a second netconfd (base:1.0 only) starts beside it"
+p=$(cat "$NCX/d11/pid" 2>/dev/null)
+[ -n "$p" ] && [ -r "/proc/$p/maps" ] && ncx_private "$p" >"$T/sil"
+ok $? "netconfd maps no SIL library of the system's (private runpath)"
+sed 's/^/# system SIL: /' "$T/sil" 2>/dev/null
 
 F=$T/fleet.yaml
 # fleet_head's metrics port is LAB_PORT_BASE + 50; ours is in 22550-22599.
