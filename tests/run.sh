@@ -4,8 +4,11 @@
 # prints TAP-style "ok"/"not ok" lines) or the man page lint.  `fuzz` runs
 # every libFuzzer harness for FUZZ_SMOKE_SECONDS (5); `asan` runs the unit
 # suites and some integration suites again against the ASan+UBSan build
-# (make asan) and counts its tests here.  The last line is "N passed, N failed"; the exit
-# status is non-zero if anything failed.
+# (make asan) and counts its tests here.  The last line is "N passed,
+# N failed, N skipped"; the exit status is non-zero if anything failed.  An
+# integration script counts honestly: "ok N # SKIP" is a skip, a script
+# whose trailing "1..N" plan is missing or disagrees with its lines (it
+# stopped early) has failed, and so has one that prints no test at all.
 # NAUT_SUITES=unit|integration|man|fuzz|asan (space separated) selects.
 # NAUT_INTEGRATION=names selects integration scripts (default: all).
 set -u
@@ -16,11 +19,36 @@ LOGDIR="$BUILD/test-logs"
 mkdir -p "$LOGDIR"
 tp=0
 tf=0
+ts=0
 
-report() {	# suite passed failed
-	printf '%-28s %d passed, %d failed\n' "$1:" "$2" "$3"
+report() {	# suite passed failed [skipped]
+	printf '%-28s %d passed, %d failed, %d skipped\n' "$1:" "$2" "$3" \
+	    "${4:-0}"
 	tp=$((tp + $2))
 	tf=$((tf + $3))
+	ts=$((ts + ${4:-0}))
+}
+
+# tap_count LOG: sets p, f and sk (passed, failed, skipped) from TAP
+# lines; a missing or wrong plan and an empty log each add a failure, said
+# in why.
+tap_count() {
+	why=
+	sk=$(grep -cE '^ok [0-9]+ .*# *SKIP' "$1")
+	p=$(($(grep -c '^ok ' "$1") - sk))
+	f=$(grep -c '^not ok ' "$1")
+	all=$((p + f + sk))
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$1" | tail -1)
+	if [ "$all" -eq 0 ]; then
+		why="# $1: no test ran"
+		f=$((f + 1))
+	elif [ -z "$plan" ]; then
+		why="# $1: no 1..N plan: the script stopped after test $all"
+		f=$((f + 1))
+	elif [ "$plan" -ne "$all" ]; then
+		why="# $1: plan 1..$plan but $all tests ran"
+		f=$((f + 1))
+	fi
 }
 
 run_unit() {
@@ -33,13 +61,15 @@ run_unit() {
 		rc=$?
 		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
 		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+		sk=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
 		p=${p:-0}
 		f=${f:-0}
-		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-			f=1	# crashed or aborted before cmocka could count
+		sk=${sk:-0}
+		if { [ "$rc" -ne 0 ] || [ $((p + sk)) -eq 0 ]; } && [ "$f" -eq 0 ]; then
+			f=1	# crashed, aborted before cmocka could count, or ran nothing
 		fi
 		[ "$f" -ne 0 ] && { echo "--- $name (log $log)"; tail -30 "$log"; }
-		report "$name" "$p" "$f"
+		report "$name" "$p" "$f" "$sk"
 	done
 }
 
@@ -55,13 +85,13 @@ run_integration() {
 		log="$LOGDIR/$name.out"
 		timeout 600 sh "$s" >"$log" 2>&1
 		rc=$?
-		p=$(grep -c '^ok ' "$log")
-		f=$(grep -c '^not ok ' "$log")
+		tap_count "$log"
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 			f=1
+			why="$why exit status $rc"
 		fi
-		[ "$f" -ne 0 ] && { echo "--- $name (log $log)"; grep -v '^ok ' "$log" | tail -40; }
-		report "$name" "$p" "$f"
+		[ "$f" -ne 0 ] && { echo "--- $name (log $log)"; grep -v '^ok ' "$log" | tail -40; echo "$why"; }
+		report "$name" "$p" "$f" "$sk"
 	done
 }
 
@@ -130,16 +160,17 @@ run_asan() {
 	    >"$log" 2>&1
 	rc=$?
 	# make's own error lines follow the summary when something failed.
-	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
-	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+	f=$(echo "$last" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
+	sk=$(echo "$last" | sed -n 's/.* \([0-9]*\) skipped$/\1/p')
 	p=${p:-0}
 	f=${f:-0}
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
+	if { [ "$rc" -ne 0 ] || [ "$p" -eq 0 ]; } && [ "$f" -eq 0 ]; then
+		f=1	# no summary, nothing passed or make failed
 	fi
 	[ "$f" -ne 0 ] && { echo "--- asan (log $log)"; grep -E '^(---|not ok)' "$log" | head -40; tail -5 "$log"; }
-	report "asan (unit+some integration)" "$p" "$f"
+	report "asan (unit+some integration)" "$p" "$f" "${sk:-0}"
 }
 
 for s in $SUITES; do
@@ -152,5 +183,5 @@ for s in $SUITES; do
 	*) echo "run.sh: unknown suite $s" >&2; exit 2 ;;
 	esac
 done
-echo "$tp passed, $tf failed"
+echo "$tp passed, $tf failed, $ts skipped"
 [ "$tf" -eq 0 ]

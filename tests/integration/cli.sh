@@ -68,3 +68,4 @@ if grep -q "lab-secret-value" "$T/resolved.yaml"; then
 else
 	echo "ok $n - no secret in -T output"
 fi
+echo "1..$n"

@@ -322,3 +322,4 @@ grep -q "crashed 5 times within 60 s" "$T/log" && [ "$(rc)" -eq 1 ] &&
     [ "$(jq -r 'select(.status == "internal") | .device' "$T/out/results.jsonl" | wc -l)" -gt 0 ]
 ok $? "a crash-looping worker is given up; its devices are reported, exit 1"
 no_crashes
+echo "1..$n"

@@ -96,3 +96,4 @@ ok $? "a worker's event arrives through the supervisor as one JSON line"
 jq -e . "$T/log" >/dev/null 2>&1
 ok $? "every log line is valid JSON"
 no_crashes
+echo "1..$n"

@@ -259,3 +259,4 @@ v=$(sed -n 's/.*<in-rpcs>\([0-9]*\)<\/in-rpcs>.*/\1/p' "$T/out/nc3/get.xml" 2>/d
     [ "$v" -eq $((n3 + 1)) ]
 ok $? "a separate get: netconfd counted every poll's get ($n3 polls + 1 = $v; the last polled value $last3)"
 no_crashes
+echo "1..$n"

@@ -326,3 +326,4 @@ pat="killed by signal\|exited with status\|runtime error\|Sanitizer"
 ! grep -q "$pat" "$T/all.log"
 ok $? "no worker crashed and no sanitizer reported in any run"
 grep "$pat" "$T/all.log" | head -5 | sed 's/^/#   /'
+echo "1..$n"

@@ -255,3 +255,4 @@ ok $? "no worker crashed and no sanitizer reported"
 if [ -n "${NAUT_TEST_DEBUG:-}" ]; then
 	sed 's/^/#   /' "$T/log" | tail -20
 fi
+echo "1..$n"

@@ -177,4 +177,5 @@ fi
 
 : >"$LAB_DEVICES_CONF"
 no_crashes
+echo "1..$n"
 exit 0

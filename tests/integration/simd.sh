@@ -171,3 +171,4 @@ grep "^simd: " "$T/simd.log" | sed 's/^/# /'
 ! grep -v "^simd: [0-9]* connections" "$T/simd.log" | grep -q .
 ok $? "simd logged no error"
 no_crashes
+echo "1..$n"

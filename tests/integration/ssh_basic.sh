@@ -140,3 +140,4 @@ naut "$F"
 ok $? "closed port: refused after 3 attempts; the other device is ok"
 
 no_crashes
+echo "1..$n"

@@ -82,3 +82,4 @@ naut "$F"
     [ "$(ls "$T/out/dev0" | wc -l)" -eq 3 ]
 ok $? "commands that map to one file name are saved side by side (_2, _3)"
 no_crashes
+echo "1..$n"

@@ -82,4 +82,5 @@ if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
 	ok $? "valgrind: 0 bytes definitely, indirectly or possibly lost"
 	grep -h -A15 'blocks are \(definitely\|indirectly\|possibly\) lost' "$T"/vg.* | head -30 | sed 's/^/#   /'
 fi
+echo "1..$n"
 exit 0
