@@ -308,8 +308,8 @@ no_crashes
 
 # valgrind: supervisor and workers, ok and failing NETCONF sessions alike.
 # (Not on a sanitizer build: valgrind cannot run ASan binaries.)
-if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
-    ! ldd "$S" | grep -q libasan; then
+. tests/integration/valgrind.inc
+if [ -z "${NAUT_NO_VALGRIND:-}" ] && ! ldd "$S" | grep -q libasan; then
 	nc_head "retries: 0"
 	k=0
 	while [ $k -lt 10 ]; do
@@ -321,7 +321,7 @@ if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
 	dev big 204
 	echo "jobs: [ { name: j, rpcs: [ get-config, { op: get-config, source: startup } ] } ]" >>"$F"
 	rm -rf "$T/out"
-	timeout 300 valgrind -q --trace-children=yes --leak-check=full \
+	timeout 300 valgrind --trace-children=yes --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 	    --log-file="$T/vg.%p" "$S" -q -c "$F" >/dev/null 2>"$T/log"
 	vrc=$?
@@ -329,10 +329,9 @@ if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
 	    [ "$(rec v3 status | sort -u | tr '\n' ' ')" = "ok protocol " ] &&
 	    [ "$(rec framing status | sort -u)" = netconf_framing ]
 	ok $? "valgrind: 13-device NETCONF batch with rpc-errors and faults completes (exit $vrc)"
-	cat "$T"/vg.* >"$T/vg.all" 2>/dev/null
-	[ ! -s "$T/vg.all" ]
-	ok $? "valgrind: no errors and no leaks in supervisor or workers"
-	[ -s "$T/vg.all" ] && head -30 "$T/vg.all" | sed 's/^/#   /'
+	vg_clean "$T" 3
+	ok $? "valgrind: no errors and no leaks in supervisor and both workers ($(tail -1 "$T/vg.why"))"
+	sed 's/^/#   /' "$T/vg.why"
 fi
 echo "1..$n"
 exit 0

@@ -283,8 +283,8 @@ grep -E '^naut_(sessions_open|attempts_total|bytes_(sent|received)_total) ' \
 
 # valgrind: supervisor and workers; successes, failures, retries and a
 # request cancelled by the deadline.  (Not on an ASan build.)
-if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
-    ! ldd "$S" | grep -q libasan; then
+. tests/integration/valgrind.inc
+if [ -z "${NAUT_NO_VALGRIND:-}" ] && ! ldd "$S" | grep -q libasan; then
 	fleet "$F" "timeout: { connect: 30s, command: 30s }" "retries: 1"
 	# Long enough for valgrind on a loaded machine; the silent device
 	# still waits for it.
@@ -302,7 +302,7 @@ if command -v valgrind >/dev/null 2>&1 && [ -z "${NAUT_NO_VALGRIND:-}" ] &&
 jobs: [ { name: j, requests: [/api/system.json, /api/cpu.json] } ]
 EOT
 	rm -rf "$T/out"
-	timeout 300 valgrind -q --trace-children=yes --leak-check=full \
+	timeout 300 valgrind --trace-children=yes --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 	    --log-file="$T/vg.%p" "$S" -q -c "$F" >/dev/null 2>"$T/log"
 	vrc=$?
@@ -310,10 +310,9 @@ EOT
 	    [ "$(rec silent status)" = deadline ] &&
 	    [ "$(rec wrongca status)" = tls_error ]
 	ok $? "valgrind: REST batch with failures and a deadline (exit $vrc)"
-	cat "$T"/vg.* >"$T/vg.all" 2>/dev/null
-	[ ! -s "$T/vg.all" ]
-	ok $? "valgrind: no errors and no leaks in supervisor or workers"
-	[ -s "$T/vg.all" ] && head -30 "$T/vg.all" | sed 's/^/#   /'
+	vg_clean "$T" 3
+	ok $? "valgrind: no errors and no leaks in supervisor and both workers ($(tail -1 "$T/vg.why"))"
+	sed 's/^/#   /' "$T/vg.why"
 fi
 kill $silent 2>/dev/null
 wait $silent 2>/dev/null
