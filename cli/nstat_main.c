@@ -31,11 +31,12 @@ on_signal(int sig)
 	stop = 1;
 }
 
+/* -h asks for the text: stdout and 0; a mistake gets it on stderr and 64. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int asked)
 {
-	fprintf(stderr,
-	    "usage: naut-stat [-1djlV] [-n name | -p path] [-w secs] [-c count]"
+	fprintf(asked ? stdout : stderr,
+	    "usage: naut-stat [-1dhjlV] [-n name | -p path] [-w secs] [-c count]"
 	    " [-t secs]\n"
 	    "                 [-I glob] [-X glob] [-D glob] [-s word]\n"
 	    "  -1       print one snapshot and exit (the default off a "
@@ -44,6 +45,7 @@ usage(void)
 	    "  -d       list devices (status, attempts, last error, "
 	    "breaker)\n"
 	    "  -D glob  only devices whose name matches glob (implies -d)\n"
+	    "  -h       print this help and exit\n"
 	    "  -I glob  include counters matching glob\n"
 	    "  -j       print one JSON object\n"
 	    "  -l       list the counters and their descriptions\n"
@@ -55,7 +57,7 @@ usage(void)
 	    "  -V       print the version\n"
 	    "  -w secs  refresh interval of the live view (default 1)\n"
 	    "  -X glob  exclude counters matching glob\n");
-	exit(NAUT_EX_USAGE);
+	exit(asked ? NAUT_EX_OK : NAUT_EX_USAGE);
 }
 
 static void
@@ -348,12 +350,14 @@ main(int argc, char *argv[])
 		case 'X':
 			add_filter(&o, 0, optarg);
 			break;
+		case 'h':
+			usage(1);
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	if (optind != argc || (o.o_name != NULL && o.o_path != NULL))
-		usage();
+		usage(0);
 
 	if (o.o_list) {
 		n = nstat_rows(&o, &rows);

@@ -68,4 +68,20 @@ if grep -q "lab-secret-value" "$T/resolved.yaml"; then
 else
 	echo "ok $n - no secret in -T output"
 fi
+# naut-stat -h, as naut-supervisor -h: help on stdout, exit 0; a mistaken
+# option gets it on stderr and 64.
+check "naut-stat -h exits 0" 0 "$B/naut-stat" -h
+n=$((n + 1))
+if grep -q '^usage: naut-stat' "$T/out" && [ ! -s "$T/err" ]; then
+	echo "ok $n - naut-stat -h prints its help on stdout only"
+else
+	echo "not ok $n - naut-stat -h prints its help on stdout only"
+fi
+check "naut-stat with an unknown option exits 64" 64 "$B/naut-stat" -Z
+n=$((n + 1))
+if grep -q '^usage: naut-stat' "$T/err" && [ ! -s "$T/out" ]; then
+	echo "ok $n - ... with the help on stderr only"
+else
+	echo "not ok $n - ... with the help on stderr only"
+fi
 echo "1..$n"

@@ -12,19 +12,33 @@ STAT=$B/naut-stat
 sh tests/lab/lab.sh known-hosts 0 240 >/dev/null
 
 # Budget watcher: in_use <= limit always; in_use == sum(held) whenever
-# the segment says the view is consistent.
+# the segment says the view is consistent.  Each sample naut-stat read is
+# counted (budget.n), so "held" needs samples, not merely no complaint:
+# before the segment exists naut-stat fails, and those attempts count
+# nothing.
 watch_budget() {	# segment name
 	: >"$T/budget.bad"
+	: >"$T/budget.n"
 	(
 		while [ ! -f "$T/stop" ]; do
-			"$STAT" -n "$1" -1 -j 2>/dev/null | jq -r '.budget |
-			    select(.in_use > .limit or (.consistent and
-			    .in_use != .held_sum)) | tostring' >>"$T/budget.bad"
+			if "$STAT" -n "$1" -1 -j >"$T/budget.snap" 2>"$T/budget.err"; then
+				echo >>"$T/budget.n"
+				jq -r '.budget | select(.in_use > .limit or
+				    (.consistent and .in_use != .held_sum)) |
+				    tostring' "$T/budget.snap" >>"$T/budget.bad" ||
+				    echo "unreadable sample" >>"$T/budget.bad"
+			fi
 			sleep 0.05
 		done
 	) &
 	watcher=$!
 	rm -f "$T/stop"
+}
+# budget_held: the watcher read at least 5 samples and none broke the
+# invariant.
+budget_held() {
+	bn=$(wc -l <"$T/budget.n")
+	[ "$bn" -ge 5 ] && [ ! -s "$T/budget.bad" ]
 }
 unwatch() {
 	touch "$T/stop"
@@ -68,9 +82,13 @@ ok $? "hang after login and hang mid-output end as timeout"
 ok $? "a slow, trickling device completes what fits in its command timeout"
 [ "$(status dev13 "show version")" = output_too_large ]
 ok $? "endless output ends as output_too_large"
-case "$(status dev14 "show version")" in
-ok|timeout|reset|output_too_large|protocol) r=0 ;; *) r=1 ;; esac
-ok $r "binary garbage costs only its own session ($(status dev14 "show version"))"
+# The emulator sends 4 KiB of seeded junk, then its prompt: the session
+# is fine and the junk (what survives as text, 903 bytes for its seed) is
+# the output: data, not a protocol error.
+g=$(wc -c <"$T/out/dev14/show_version.txt" 2>/dev/null || echo 0)
+[ "$(status dev14 "show version")" = ok ] && [ "$g" -ge 512 ] &&
+    [ "$(status dev14 "show running-config")" = ok ]
+ok $? "binary garbage is saved as output, both commands ok ($(status dev14 "show version"), $g bytes)"
 [ "$(status dev15 "show version")" = reset ]
 ok $? "disconnect mid-output ends as reset"
 [ "$(status silent)" = timeout ]
@@ -80,8 +98,8 @@ for k in 0 1 2 3 4 5 6 7 8 9 16 17 18 19 20 21 22 23 24 25 26 27 28 29; do
 	[ "$(status dev$k)" = ok ] || good=1
 done
 ok $good "every healthy device is ok"
-[ ! -s "$T/budget.bad" ]
-ok $? "budget invariant held throughout (in_use <= limit, == sum(held))"
+budget_held
+ok $? "budget invariant held throughout (in_use <= limit, == sum(held); $bn samples)"
 jq -se 'map(select(.event == "device_failed" and .device == "dev10")) |
     length == 1 and .[0].status == "timeout" and .[0].transport == "ssh" and
     .[0].duration_ms >= 0' "$T/log" >/dev/null 2>&1
@@ -153,8 +171,8 @@ echo "# worker replaced after $(sort -n "$T/replace" | tr '\n' ' ')ms"
 [ "$(rc)" -eq 0 ] && records_exact 240 1 &&
     [ "$(jq -r .status "$T/out/results.jsonl" | sort -u)" = ok ]
 ok $? "after the kills: 240 of 240 devices ok, no record lost or doubled"
-[ ! -s "$T/budget.bad" ]
-ok $? "budget invariant held through the kills and reclaims"
+budget_held
+ok $? "budget invariant held through the kills and reclaims ($bn samples)"
 ls "$T/out"/dev*/*.tmp.* >/dev/null 2>&1
 [ $? -ne 0 ]
 ok $? "no half-written output file is left behind"

@@ -31,9 +31,10 @@ cat >"$LAB_DEVICES_CONF" <<EOF
 16 behaviour=hang_login
 EOF
 
-# clean FILE: no ESC, no C1 control, no NUL, no bidi override, valid UTF-8.
+# clean FILE: not empty (a missing or empty log proves nothing), no ESC,
+# no C1 control, no NUL, no bidi override, valid UTF-8.
 clean() {
-	[ -s "$1" ] || return 0
+	[ -s "$1" ] || { echo "#   $(basename "$1") is empty or missing"; return 1; }
 	iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1 || return 1
 	! LC_ALL=C grep -q -a -P '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$1"
 }

@@ -105,7 +105,7 @@ if command -v script > /dev/null 2>&1; then
 	check "... and the cursor comes back at exit" grep -q \
 	    "$(printf '\033\\[?25h')" "$T/tty"
 else
-	ok "# SKIP script(1) not installed"
+	nok "script(1) (util-linux) is installed, to test the live view"
 fi
 kill "$P3" 2>/dev/null
 
