@@ -74,7 +74,8 @@ c=$(peak "$T/conns.5k")
 f=$(peak "$T/fds.5k")
 r=$(peak "$T/rss.5k")
 echo "# $N sessions: peak $c connections at once, worker peak $f fds and $r KiB RSS, $secs s"
-[ "$c" -ge $((N * 95 / 100)) ]
+# All of them, as the README says: a session that never opened is a miss.
+[ "$c" -eq "$N" ]
 ok $? "5,000 sessions open at once (peak $c) from a soft open-file limit of 1024"
 st=$(jq -r .status "$T/out/results.jsonl" | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
 [ "$(jq -r .status "$T/out/results.jsonl" | sort -u)" = timeout ] &&
@@ -82,8 +83,9 @@ st=$(jq -r .status "$T/out/results.jsonl" | sort | uniq -c | tr -s ' ' | tr '\n'
 ok $? "every session ends by its timeout, none for want of a resource:$st"
 ! grep -qi 'too many open files\|EMFILE\|cannot allocate' "$T/log.5k"
 ok $? "no fd or memory exhaustion in the log"
-# Per session: the libssh2 session, the socket, the run: under 128 KiB.
-[ "$r" -lt $((N / 2 * 128)) ]
+# Per session: the libssh2 session, the socket, the run: under 32 KiB
+# (the README quotes the measured figure, about 20 KiB).
+[ "$r" -lt $((N / 2 * 32)) ]
 ok $? "worker memory bounded: peak $r KiB RSS for $((N / 2)) sessions per worker"
 [ "$rc" -eq 1 ]
 ok $? "the batch exits 1 (devices failed), not with an internal error (exit $rc)"
