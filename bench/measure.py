@@ -6,7 +6,10 @@ usage: measure.py [--deadline SEC] [--hold N --server PID --limit SEC]
 
 Wall time; client CPU = user+sys of the whole tree (wait4 rusage: the
 command and every descendant it waited for); peak RSS = the largest sum
-of VmRSS over the tree, sampled every 50 ms from /proc.
+of VmRSS over the tree, and peak PSS the largest sum of Pss
+(smaps_rollup: pages shared by forked workers counted once in all), both
+sampled every 50 ms from /proc.  PSS is what compares a forking daemon
+with a single-process client fairly.
 
 --hold N: the sessions are meant to stay open (devices that hang after
 login).  Once the server (PID) holds N more descriptors than it did at
@@ -17,7 +20,8 @@ connections open, and the client is stopped (SIGTERM twice: naut drains, then ca
 --deadline (900 s): a run still going then is killed (SIGKILL), so a
 benchmark always ends.
 
-Prints one JSON object: wall_s, cpu_s, peak_rss_kib, and for --hold
+Prints one JSON object: wall_s, cpu_s, peak_rss_kib, peak_pss_kib, exit,
+and for --hold
 held, rss_at_hold_kib.
 """
 import json
@@ -62,6 +66,20 @@ def rss_kib(pids):
     return total
 
 
+def pss_kib(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/smaps_rollup" % p) as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+
 def nfds(pid):
     try:
         return len(os.listdir("/proc/%d/fd" % pid))
@@ -89,13 +107,14 @@ def main():
     pid = os.fork()
     if pid == 0:
         os.execvp(cmd[0], cmd)
-    peak, held, at_hold, stopping, n = 0, 0, 0, 0.0, 0
+    peak, pss, held, at_hold, stopping, n = 0, 0, 0, 0, 0.0, 0
     while True:
         r, status, ru = os.wait4(pid, os.WNOHANG)
         if r == pid:
             break
         pids = tree(pid)
         peak = max(peak, rss_kib(pids))
+        pss = max(pss, pss_kib(pids))
         if hold and not stopping:
             n = nfds(server) - base
             if n >= hold or time.monotonic() - t0 > limit:
@@ -126,7 +145,7 @@ def main():
     wall = time.monotonic() - t0
     res = {"wall_s": round(wall, 3),
            "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
-           "peak_rss_kib": peak, "exit": os.waitstatus_to_exitcode(status)}
+           "peak_rss_kib": peak, "peak_pss_kib": pss, "exit": os.waitstatus_to_exitcode(status)}
     if hold:
         res["held"] = held
         res["rss_at_hold_kib"] = at_hold
