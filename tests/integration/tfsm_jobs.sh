@@ -7,7 +7,7 @@
 # fails its step with file:line, a Required-values template that yields
 # nothing is reported, a bad parse: or index is a fleet error.
 set -u
-LAB_PORT_BASE=22710
+LAB_PORT_BASE=22790
 . tests/integration/lablib.inc
 
 F=$T/fleet.yaml
