@@ -52,32 +52,27 @@ def tree(root):
     return out
 
 
-def rss_kib(pids):
+def proc_sum(pids, name, key):
+    """Sum of the kB field key of /proc/PID/name over pids."""
     total = 0
     for p in pids:
         try:
-            with open("/proc/%d/status" % p) as f:
+            with open("/proc/%d/%s" % (p, name)) as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(key):
                         total += int(line.split()[1])
                         break
         except OSError:
             pass
     return total
+
+
+def rss_kib(pids):
+    return proc_sum(pids, "status", "VmRSS:")
 
 
 def pss_kib(pids):
-    total = 0
-    for p in pids:
-        try:
-            with open("/proc/%d/smaps_rollup" % p) as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1])
-                        break
-        except OSError:
-            pass
-    return total
+    return proc_sum(pids, "smaps_rollup", "Pss:")
 
 
 def nfds(pid):

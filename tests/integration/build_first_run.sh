@@ -8,13 +8,7 @@
 # rather than link without libraries.
 set -u
 ROOT=$(pwd)
-T=$(mktemp -d /tmp/naut-firstrun.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. tests/integration/tap.inc
 
 mkdir -p "$T/src" "$T/bin"
 git -C "$ROOT" ls-files -z | (cd "$ROOT" && xargs -0 cp --parents -t "$T/src")

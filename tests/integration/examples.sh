@@ -8,13 +8,7 @@
 set -u
 B=${NAUT_BUILD:-build}
 S=$B/naut-supervisor
-T=$(mktemp -d /tmp/naut-examples.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. tests/integration/tap.inc
 
 check() {	# file what
 	envs=$(grep -o 'password_env: *[A-Za-z_][A-Za-z0-9_]*' "$1" |

@@ -7,13 +7,7 @@
 set -u
 B=${NAUT_BUILD:-build}
 S=$B/naut-supervisor
-T=$(mktemp -d /tmp/naut-manplat.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. tests/integration/tap.inc
 
 awk '/^\.Bd -literal/ { getline; if ($0 == "platforms:") { f = 1; print; next } }
     f && /^\.Ed/ { exit } f { print }' man/naut-fleet.yaml.5 |

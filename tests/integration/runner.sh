@@ -5,13 +5,7 @@
 # as failed, and end with "N passed, N failed, N skipped".
 set -u
 ROOT=$(pwd)
-T=$(mktemp -d /tmp/naut-runner.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. tests/integration/tap.inc
 
 mkdir -p "$T/tests/integration"
 I=$T/tests/integration
