@@ -69,19 +69,18 @@ else
 	echo "ok $n - no secret in -T output"
 fi
 # naut-stat -h, as naut-supervisor -h: help on stdout, exit 0; a mistaken
-# option gets it on stderr and 64.
+# option gets it on stderr and 64.  help_on FILE EMPTY: after the last
+# check, the help is in FILE and nothing in EMPTY.
+help_on() {
+	n=$((n + 1))
+	if grep -q '^usage: naut-stat' "$T/$1" && [ ! -s "$T/$2" ]; then
+		echo "ok $n - ... with the help on std$1 only"
+	else
+		echo "not ok $n - ... with the help on std$1 only"
+	fi
+}
 check "naut-stat -h exits 0" 0 "$B/naut-stat" -h
-n=$((n + 1))
-if grep -q '^usage: naut-stat' "$T/out" && [ ! -s "$T/err" ]; then
-	echo "ok $n - naut-stat -h prints its help on stdout only"
-else
-	echo "not ok $n - naut-stat -h prints its help on stdout only"
-fi
+help_on out err
 check "naut-stat with an unknown option exits 64" 64 "$B/naut-stat" -Z
-n=$((n + 1))
-if grep -q '^usage: naut-stat' "$T/err" && [ ! -s "$T/out" ]; then
-	echo "ok $n - ... with the help on stderr only"
-else
-	echo "not ok $n - ... with the help on stderr only"
-fi
+help_on err out
 echo "1..$n"
